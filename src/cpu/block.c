@@ -1,0 +1,234 @@
+/* The decoded-block cache. Blocks live in one arena that is flushed whole
+ * when it fills; invalidated blocks are unlinked and left to the next flush. */
+#include "block.h"
+#include "exec.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_SIZE (32u << 20)
+#define HASH_BITS 16
+#define PAGE_HASH_BITS 14
+
+struct block_cache {
+    uint8_t *arena;
+    size_t used;
+    struct block *hash[1u << HASH_BITS];
+    struct block *pages[1u << PAGE_HASH_BITS];
+    struct block *running;    /* block being executed, to notice its own invalidation */
+};
+
+static unsigned hash_of(uint32_t phys, int code32)
+{
+    uint32_t h = (phys ^ (uint32_t)code32 << 31) * 0x9e3779b1u;
+    return h >> (32 - HASH_BITS);
+}
+static unsigned page_hash(uint32_t page) { return (page * 0x9e3779b1u) >> (32 - PAGE_HASH_BITS); }
+
+int block_cache_init(struct cpu *c)
+{
+    c->bc = calloc(1, sizeof *c->bc);
+    if (!c->bc) return -1;
+    c->bc->arena = malloc(ARENA_SIZE);
+    if (!c->bc->arena) { free(c->bc); c->bc = NULL; return -1; }
+    c->pm->on_code_write = block_invalidate;
+    c->pm->code_opaque = c;
+    return 0;
+}
+
+void block_cache_free(struct cpu *c)
+{
+    if (!c->bc) return;
+    free(c->bc->arena);
+    free(c->bc);
+    c->bc = NULL;
+}
+
+void block_cache_flush(struct cpu *c)
+{
+    struct block_cache *bc = c->bc;
+    memset(bc->hash, 0, sizeof bc->hash);
+    memset(bc->pages, 0, sizeof bc->pages);
+    bc->used = 0;
+    memset(c->pm->code_page, 0, PHYS_PAGES);
+    /* TLB write tags were cleared for code pages: they may be fast again */
+    tlb_flush(c->tlb, 0);
+    if (bc->running) c->stop_block = 1;
+    bc->running = NULL;
+}
+
+static void unlink_hash(struct block_cache *bc, struct block *b)
+{
+    struct block **pp = &bc->hash[hash_of(b->phys, b->code32)];
+    for (; *pp; pp = &(*pp)->hnext)
+        if (*pp == b) { *pp = b->hnext; return; }
+}
+
+static void invalidate_page_bucket(struct cpu *c, uint32_t page, uint32_t lo, uint32_t hi)
+{
+    struct block_cache *bc = c->bc;
+    struct block **pp = &bc->pages[page_hash(page)];
+    while (*pp) {
+        struct block *b = *pp;
+        int slot = (b->phys >> 12) == page ? 0 : 1;
+        int on_page = slot == 0 || b->phys_page2 == page;
+        if (on_page && !b->dead && b->phys <= hi && b->phys_last >= lo) {
+            b->dead = 1;
+            unlink_hash(bc, b);
+            if (b == bc->running) c->stop_block = 1;
+        }
+        if (on_page && b->dead) { *pp = b->pnext[slot]; continue; }
+        pp = &b->pnext[slot];
+    }
+}
+
+void block_invalidate(void *opaque, uint32_t paddr, int len)
+{
+    struct cpu *c = opaque;
+    uint32_t last = paddr + (uint32_t)len - 1;
+    invalidate_page_bucket(c, paddr >> 12, paddr, last);
+    if ((last >> 12) != (paddr >> 12))
+        invalidate_page_bucket(c, last >> 12, paddr, last);
+}
+
+/* Marks a physical page as holding code: writes to it take the slow path. */
+static void mark_code_page(struct cpu *c, uint32_t page)
+{
+    if (c->pm->code_page[page]) return;
+    c->pm->code_page[page] = 1;
+    for (int p = 0; p < 2; p++)
+        for (unsigned k = 0; k < TLB_SIZE; k++)
+            if (c->tlb->e[p][k].ppage == page << 12)
+                c->tlb->e[p][k].tag_write = TLB_INVALID;
+}
+
+/* Instruction fetch for the decoder: linear = CS.base + start + n. */
+struct fetch_ctx {
+    struct cpu *c;
+    uint32_t eip;              /* offset of the instruction */
+    uint32_t page_lin;         /* linear page of the cached translation */
+    uint32_t page_phys;
+    int have_page;
+    int first_insn;            /* faults in the first instruction are raised */
+    int faulted;
+    uint32_t second_page;      /* physical page of a page-crossing byte, or ~0 */
+};
+
+static int fetch_byte(void *opaque, uint32_t n)
+{
+    struct fetch_ctx *f = opaque;
+    struct cpu *c = f->c;
+    uint32_t off = f->eip + n;
+    if (!c->code32) off &= 0xffff;
+    if (off > c->seg[S_CS].limit) {
+        if (f->first_insn) GP0(c);
+        return -1;
+    }
+    uint32_t lin = c->seg[S_CS].base + off;
+    if (!f->have_page || (lin & ~0xfffu) != f->page_lin) {
+        if (!f->first_insn) {
+            /* later instructions must not fault: probe without raising */
+            if (f->have_page) return -1;
+        }
+        uint32_t pa = lin_translate(c, lin, ACC_FETCH);
+        if (f->have_page) f->second_page = pa & ~0xfffu;
+        f->page_lin = lin & ~0xfffu;
+        f->page_phys = pa & ~0xfffu;
+        f->have_page = 1;
+    }
+    return (int)phys_read(c->pm, f->page_phys | (lin & 0xfff), 1);
+}
+
+static struct block *decode_block(struct cpu *c, uint32_t phys)
+{
+    struct block_cache *bc = c->bc;
+    size_t need = sizeof(struct block) + BLOCK_MAX_INSNS * sizeof(struct insn);
+    if (bc->used + need > ARENA_SIZE)
+        block_cache_flush(c);
+    struct block *b = (struct block *)(bc->arena + bc->used);
+    struct fetch_ctx f = { .c = c, .eip = c->eip, .first_insn = 1, .second_page = ~0u };
+    b->phys = phys;
+    b->code32 = c->code32;
+    b->dead = 0;
+    b->phys_page2 = ~0u;
+    uint32_t n = 0, len = 0;
+    while (n < BLOCK_MAX_INSNS) {
+        struct insn *i = &b->insn[n];
+        uint32_t fault_n;
+        f.eip = c->eip + len;
+        f.have_page = 0;
+        f.second_page = ~0u;
+        /* keep the first page's translation: later instructions must stay on it */
+        if (n) { f.have_page = 1; f.page_lin = (c->seg[S_CS].base + c->eip) & ~0xfffu; f.page_phys = phys & ~0xfffu; }
+        enum decode_status st = decode_insn(i, c->code32, fetch_byte, &f, &fault_n);
+        if (st == DEC_FETCH_FAULT) {
+            if (n == 0) {
+                /* a first instruction whose later bytes are unfetchable: fetch them to raise the fault */
+                f.first_insn = 1;
+                for (uint32_t k = 0; k <= fault_n; k++) fetch_byte(&f, k);
+            }
+            break;
+        }
+        if (st == DEC_TOO_LONG && n) break;
+        len += i->len;
+        n++;
+        f.first_insn = 0;
+        if (f.second_page != ~0u) {
+            b->phys_page2 = f.second_page;
+            break;
+        }
+        if ((i->op->form & OP_END) || st != DEC_OK) break;
+        if (((phys & 0xfff) + len) >= 0x1000) break;
+    }
+    b->n = (uint16_t)n;
+    b->phys_last = phys + len - 1;
+    if (b->phys_page2 != ~0u)
+        b->phys_last = b->phys_page2 | ((phys + len - 1) & 0xfff);
+    bc->used += sizeof(struct block) + n * sizeof(struct insn);
+    bc->used = (bc->used + 15) & ~(size_t)15;
+    unsigned h = hash_of(phys, c->code32);
+    b->hnext = bc->hash[h];
+    bc->hash[h] = b;
+    unsigned ph = page_hash(phys >> 12);
+    b->pnext[0] = bc->pages[ph];
+    bc->pages[ph] = b;
+    mark_code_page(c, phys >> 12);
+    if (b->phys_page2 != ~0u) {
+        unsigned ph2 = page_hash(b->phys_page2 >> 12);
+        b->pnext[1] = bc->pages[ph2];
+        bc->pages[ph2] = b;
+        mark_code_page(c, b->phys_page2 >> 12);
+    }
+    return b;
+}
+
+struct block *block_lookup(struct cpu *c)
+{
+    uint32_t off = c->eip;
+    if (off > c->seg[S_CS].limit) GP0(c);
+    uint32_t lin = c->seg[S_CS].base + off;
+    struct tlb_entry *e = &c->tlb->e[tlb_user(c)][(lin >> 12) & (TLB_SIZE - 1)];
+    uint32_t phys;
+    if (LIKELY(e->tag_fetch == (lin & ~0xfffu)))
+        phys = e->ppage | (lin & 0xfff);
+    else
+        phys = lin_translate(c, lin, ACC_FETCH);
+    struct block *b = c->bc->hash[hash_of(phys, c->code32)];
+    for (; b; b = b->hnext)
+        if (b->phys == phys && b->code32 == c->code32)
+            break;
+    if (b && UNLIKELY(b->phys_page2 != ~0u)) {
+        /* an instruction straddling two pages: the second page's mapping may have changed */
+        uint32_t lin2 = (lin | 0xfffu) + 1;
+        if ((lin_translate(c, lin2, ACC_FETCH) & ~0xfffu) != b->phys_page2) {
+            b->dead = 1;
+            struct block **pp = &c->bc->hash[hash_of(b->phys, b->code32)];
+            for (; *pp; pp = &(*pp)->hnext)
+                if (*pp == b) { *pp = b->hnext; break; }
+            b = NULL;
+        }
+    }
+    if (!b)
+        b = decode_block(c, phys);
+    c->bc->running = b;
+    return b;
+}

@@ -1,0 +1,178 @@
+/* Guest physical memory map. */
+#include "phys.h"
+#include "endian.h"
+#include <stdlib.h>
+#include <string.h>
+
+int phys_init(struct physmem *pm, uint32_t ram_size)
+{
+    memset(pm, 0, sizeof *pm);
+    pm->ram = calloc(1, ram_size ? ram_size : 1);
+    pm->page_region = calloc(PHYS_PAGES, 1);
+    pm->code_page = calloc(PHYS_PAGES, 1);
+    if (!pm->ram || !pm->page_region || !pm->code_page) {
+        phys_free(pm);
+        return -1;
+    }
+    pm->ram_size = ram_size;
+    pm->a20_mask = ~0u;
+    if (ram_size)
+        phys_add_ram_alias(pm, 0, ram_size, pm->ram, 0, "ram");
+    return 0;
+}
+
+void phys_free(struct physmem *pm)
+{
+    free(pm->ram);
+    free(pm->page_region);
+    free(pm->code_page);
+    pm->ram = pm->page_region = pm->code_page = NULL;
+}
+
+static int add_region(struct physmem *pm, struct phys_region r)
+{
+    if (pm->nregions >= PHYS_MAX_REGIONS || (r.base & 0xfff) || (r.size & 0xfff) || !r.size)
+        return -1;
+    int idx = pm->nregions++;
+    pm->region[idx] = r;
+    uint32_t first = r.base >> 12, n = r.size >> 12;
+    for (uint32_t i = 0; i < n && first + i < PHYS_PAGES; i++)
+        pm->page_region[first + i] = (uint8_t)(idx + 1);
+    pm->map_generation++;
+    return idx;
+}
+
+int phys_add_ram_alias(struct physmem *pm, uint32_t base, uint32_t size, uint8_t *host, int readonly, const char *name)
+{
+    struct phys_region r = { .base = base, .size = size, .host = host,
+                             .kind = readonly ? PHYS_ROM : PHYS_RAM, .name = name };
+    return add_region(pm, r);
+}
+
+int phys_add_mmio(struct physmem *pm, uint32_t base, uint32_t size, const struct mmio_ops *ops, void *opaque, const char *name)
+{
+    struct phys_region r = { .base = base, .size = size, .kind = PHYS_MMIO,
+                             .ops = ops, .opaque = opaque, .name = name };
+    return add_region(pm, r);
+}
+
+void phys_set_readonly(struct physmem *pm, int region, int readonly)
+{
+    pm->region[region].kind = readonly ? PHYS_ROM : PHYS_RAM;
+    pm->map_generation++;
+}
+
+void phys_set_a20(struct physmem *pm, int on)
+{
+    uint32_t m = on ? ~0u : ~(1u << 20);
+    if (m != pm->a20_mask) {
+        pm->a20_mask = m;
+        pm->map_generation++;
+    }
+}
+
+uint8_t *phys_host_ptr(struct physmem *pm, uint32_t paddr, int write)
+{
+    struct phys_region *r = phys_region_at(pm, paddr);
+    if (!r || r->kind == PHYS_MMIO || (write && r->kind == PHYS_ROM))
+        return NULL;
+    return r->host + (paddr - r->base);
+}
+
+static void note_write(struct physmem *pm, uint32_t paddr, int len)
+{
+    if (pm->code_page[paddr >> 12] && pm->on_code_write)
+        pm->on_code_write(pm->code_opaque, paddr, len);
+}
+
+static uint8_t read_byte(struct physmem *pm, uint32_t paddr)
+{
+    struct phys_region *r = phys_region_at(pm, paddr);
+    if (!r)
+        return 0xff;
+    if (r->kind == PHYS_MMIO)
+        return (uint8_t)r->ops->read(r->opaque, paddr - r->base, 1);
+    return r->host[paddr - r->base];
+}
+
+static void write_byte(struct physmem *pm, uint32_t paddr, uint8_t v)
+{
+    struct phys_region *r = phys_region_at(pm, paddr);
+    if (!r || r->kind == PHYS_ROM)
+        return;
+    if (r->kind == PHYS_MMIO) {
+        r->ops->write(r->opaque, paddr - r->base, v, 1);
+        return;
+    }
+    note_write(pm, paddr, 1);
+    r->host[paddr - r->base] = v;
+}
+
+/* A device sees one access of the CPU's width when it is within the region;
+ * anything crossing a page is split into bytes. */
+uint32_t phys_read(struct physmem *pm, uint32_t paddr, int size)
+{
+    paddr &= pm->a20_mask;
+    if ((paddr & 0xfff) <= 0x1000u - (unsigned)size) {
+        struct phys_region *r = phys_region_at(pm, paddr);
+        if (!r)
+            return size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
+        if (r->kind == PHYS_MMIO)
+            return r->ops->read(r->opaque, paddr - r->base, size);
+        uint8_t *p = r->host + (paddr - r->base);
+        return size == 1 ? *p : size == 2 ? ld16le(p) : ld32le(p);
+    }
+    uint32_t v = 0;
+    for (int i = 0; i < size; i++)
+        v |= (uint32_t)read_byte(pm, (paddr + i) & pm->a20_mask) << (8 * i);
+    return v;
+}
+
+void phys_write(struct physmem *pm, uint32_t paddr, uint32_t val, int size)
+{
+    paddr &= pm->a20_mask;
+    if ((paddr & 0xfff) <= 0x1000u - (unsigned)size) {
+        struct phys_region *r = phys_region_at(pm, paddr);
+        if (!r || r->kind == PHYS_ROM)
+            return;
+        if (r->kind == PHYS_MMIO) {
+            r->ops->write(r->opaque, paddr - r->base, val, size);
+            return;
+        }
+        note_write(pm, paddr, size);
+        uint8_t *p = r->host + (paddr - r->base);
+        if (size == 1) *p = (uint8_t)val;
+        else if (size == 2) st16le(p, (uint16_t)val);
+        else st32le(p, val);
+        return;
+    }
+    for (int i = 0; i < size; i++)
+        write_byte(pm, (paddr + i) & pm->a20_mask, (uint8_t)(val >> (8 * i)));
+}
+
+void phys_read_buf(struct physmem *pm, uint32_t paddr, void *buf, size_t len)
+{
+    uint8_t *b = buf;
+    for (size_t i = 0; i < len; i++)
+        b[i] = read_byte(pm, (uint32_t)(paddr + i) & pm->a20_mask);
+}
+
+void phys_write_buf(struct physmem *pm, uint32_t paddr, const void *buf, size_t len)
+{
+    const uint8_t *b = buf;
+    for (size_t i = 0; i < len; i++)
+        write_byte(pm, (uint32_t)(paddr + i) & pm->a20_mask, b[i]);
+}
+
+void phys_load(struct physmem *pm, uint32_t paddr, const void *buf, size_t len)
+{
+    const uint8_t *b = buf;
+    for (size_t i = 0; i < len; i++) {
+        uint32_t a = (uint32_t)(paddr + i);
+        struct phys_region *r = phys_region_at(pm, a);
+        if (r && r->kind != PHYS_MMIO) {
+            note_write(pm, a, 1);
+            r->host[a - r->base] = b[i];
+        }
+    }
+}
