@@ -64,6 +64,7 @@ void cpu_reset(struct cpu *c)
     c->inhibit_irq = 0;
     c->nmi_pending = 0;
     c->shutdown = 0;
+    c->dr6_pending = 0;
     c->in_exception = 0;
     c->last_vector = -1;
     memset(&c->fpu, 0, sizeof c->fpu);
@@ -152,7 +153,7 @@ static int serve_interrupts(struct cpu *c)
  * or with debug breakpoints armed. */
 static int step_mode(const struct cpu *c)
 {
-    return (c->eflags & F_TF) || c->inhibit_irq || (c->dr[7] & 0xff);
+    return (c->eflags & (F_TF | F_RF)) || c->inhibit_irq || (c->dr[7] & 0xff);
 }
 
 void cpu_debug_check(struct cpu *c);        /* intr.c: instruction breakpoints */
@@ -169,19 +170,19 @@ static void run_block(struct cpu *c, struct block *b)
         int tf = (c->eflags & F_TF) != 0;
         c->insn_eip = c->eip;
         c->insn_esp = c->reg[R_ESP];
+        if (UNLIKELY(c->trace_insn != NULL)) c->trace_insn(c->trace_opaque, c);
         if (single) {
             c->inhibit_irq = 0;
-            if (c->dr[7] & 0xff) cpu_debug_check(c);
+            cpu_debug_check(c);     /* instruction breakpoints; clears RF */
         }
-        if (UNLIKELY(c->trace_insn != NULL)) c->trace_insn(c->trace_opaque, c);
         i->exec(c, i);
         c->icount++;
         c->budget--;
         if (single) {
-            if (c->eflags & F_RF) c->eflags &= ~F_RF;
             cpu_debug_after(c, tf);
         }
-        if (c->stop_block) break;
+        /* devices end a slice early by zeroing the budget */
+        if (c->stop_block || c->budget <= 0) break;
     }
 }
 

@@ -187,10 +187,21 @@ void cpu_interrupt(struct cpu *c, int vec, int is_sw, int has_err, uint32_t err,
 void far_jump(struct cpu *c, uint16_t sel, uint32_t off, int osz, uint32_t next_eip);
 void far_call(struct cpu *c, uint16_t sel, uint32_t off, int osz, uint32_t next_eip);
 void far_ret(struct cpu *c, int osz, uint16_t imm);
-void iret(struct cpu *c, int osz);
+/* next_eip: the instruction after IRET, saved in the old TSS on a task return (NT). */
+void iret(struct cpu *c, int osz, uint32_t next_eip);
 /* Hardware task switch to the TSS named by sel (reason: jump, call/int, iret). */
 enum { TS_JMP, TS_CALL, TS_IRET, TS_INT };
 void task_switch(struct cpu *c, uint16_t sel, uint32_t lo, uint32_t hi, int reason, int has_err, uint32_t err, uint32_t next_eip);
 /* IOPL/TSS I/O permission check for IN/OUT/INS/OUTS; faults #GP(0) if denied. */
 void io_check(struct cpu *c, uint16_t port, int size);
+
+/* ---- debug registers (debug.c) ---- */
+/* Step mode, before an instruction: instruction breakpoints (#DB fault), then RF is cleared. */
+void cpu_debug_check(struct cpu *c);
+/* Step mode, after an instruction: data/I/O breakpoint and single-step traps; tf = TF at its start. */
+void cpu_debug_after(struct cpu *c, int tf);
+/* Nonzero while a data breakpoint is armed: the TLB then keeps no fast read/write tags. */
+int debug_data_armed(const struct cpu *c);
+/* Memory slow path: records data breakpoint hits for a read or write. */
+void debug_data(struct cpu *c, uint32_t lin, int size, int write);
 #endif

@@ -92,8 +92,12 @@ uint32_t cpu_get_eflags(struct cpu *c)
 
 void set_eflags(struct cpu *c, uint32_t v)
 {
+    uint32_t old = c->eflags;
     c->lf_op = LF_NONE;
     c->eflags = (v & ~(0x8u | 0x20u | 0x8000u | 0xffc00000u)) | 2;
+    /* the TLB's fast tags depend on alignment checking being off */
+    if (((old ^ c->eflags) & F_AC) && (c->cr0 & CR0_AM))
+        tlb_flush(c->tlb, 0);
 }
 
 int cond(struct cpu *c, int cc)

@@ -64,6 +64,12 @@ static uint32_t translate_fill(struct cpu *c, uint32_t lin, int acc)
     } else {
         e->tag_read = e->tag_write = e->tag_fetch = TLB_INVALID;
     }
+    /* alignment checking at CPL 3: user data accesses take the slow path, which checks */
+    if (UNLIKELY(user && (c->cr0 & CR0_AM) && (c->eflags & F_AC)))
+        e->tag_read = e->tag_write = TLB_INVALID;
+    /* armed data breakpoints: reads and writes take the slow path, which reports them */
+    if (UNLIKELY(c->dr[7] & 0xff) && debug_data_armed(c))
+        e->tag_read = e->tag_write = TLB_INVALID;
     return paddr;
 }
 
@@ -82,6 +88,7 @@ static void check_align(struct cpu *c, uint32_t lin, int size, int acc)
 uint32_t lin_read_slow(struct cpu *c, uint32_t lin, int size, int acc)
 {
     check_align(c, lin, size, acc);
+    if (UNLIKELY(c->dr[7] & 0xff)) debug_data(c, lin, size, 0);
     if ((lin & 0xfff) <= 0x1000u - size)
         return phys_read(c->pm, translate_fill(c, lin, acc), size);
     uint32_t v = 0;
@@ -95,19 +102,20 @@ void lin_probe_write(struct cpu *c, uint32_t lin, int size, int acc)
     check_align(c, lin, size, acc);
     translate_fill(c, lin, acc | ACC_WRITE);
     if ((lin & 0xfff) > 0x1000u - size)
-        translate_fill(c, lin + size - 1, acc | ACC_WRITE);
+        translate_fill(c, (lin + size - 1) & ~0xfffu, acc | ACC_WRITE);
 }
 
 void lin_write_slow(struct cpu *c, uint32_t lin, uint32_t v, int size, int acc)
 {
     check_align(c, lin, size, acc);
+    if (UNLIKELY(c->dr[7] & 0xff)) debug_data(c, lin, size, 1);
     if ((lin & 0xfff) <= 0x1000u - size) {
         phys_write(c->pm, translate_fill(c, lin, acc | ACC_WRITE), v, size);
         return;
     }
     /* Both pages are checked before either is written, so a fault leaves memory untouched. */
     uint32_t p0 = translate_fill(c, lin, acc | ACC_WRITE);
-    uint32_t p1 = translate_fill(c, lin + size - 1, acc | ACC_WRITE);
+    uint32_t p1 = translate_fill(c, (lin + size - 1) & ~0xfffu, acc | ACC_WRITE);
     for (int k = 0; k < size; k++) {
         uint32_t l = lin + k;
         uint32_t pa = ((l ^ lin) & ~0xfffu) ? (p1 & ~0xfffu) | (l & 0xfff) : p0 + k;

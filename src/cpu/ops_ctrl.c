@@ -150,15 +150,19 @@ OP(jcxz)
     else next(c, i);
 }
 
-/* Software interrupts in v86 mode are IOPL-sensitive (no VME). */
+/* INT n is IOPL-sensitive in v86 mode (no VME); INT3 and INTO are not:
+ * they go to the IDT, where the gate DPL check applies. */
 static void soft_int(struct cpu *c, const struct insn *i, int vec)
 {
-    if (c->v86 && ((c->eflags >> 12) & 3) < 3) GP0(c);
     cpu_interrupt(c, vec, 1, 0, 0, next_eip(c, i));
 }
 
 OP(int3) { soft_int(c, i, EX_BP); }
-OP(int_I) { soft_int(c, i, i->imm & 0xff); }
+OP(int_I)
+{
+    if (c->v86 && ((c->eflags >> 12) & 3) < 3) GP0(c);
+    soft_int(c, i, i->imm & 0xff);
+}
 OP(into)
 {
     if (flag_of(c)) soft_int(c, i, EX_OF);
@@ -183,7 +187,7 @@ OP(iret)
         cpu_update_mode(c);
         return;
     }
-    iret(c, i->osz);
+    iret(c, i->osz, next_eip(c, i));
 }
 
 OP(hlt)
