@@ -1,0 +1,68 @@
+/* The PC: one struct owns the CPU, the buses, the devices, the clock and
+ * the host ends, so several machines can live in one process (tests) and
+ * nothing is global. Devices tell the machine what they want (exit, reset)
+ * through callbacks that set a request and end the CPU's slice; the loop
+ * acts on requests between slices. */
+#ifndef RELIC_MACHINE_H
+#define RELIC_MACHINE_H
+#include <signal.h>
+#include <stddef.h>
+#include "options.h"
+#include "timer.h"
+#include "chardev.h"
+#include "../cpu/cpu.h"
+#include "../devices/debugcon.h"
+#include "../devices/debugexit.h"
+#include "../devices/port92.h"
+#include "../devices/uart.h"
+
+struct tracer;
+struct ui;
+
+#define BIOS_MAX_SIZE (16u << 20)
+#define BIOS_LOW_WINDOW (128u << 10)    /* the part also seen just below 1 MiB */
+#define DEFAULT_BIOS "demo.bin"
+
+/* Exit statuses of machine_run besides the guest's own (isa-debug-exit). */
+enum { MACHINE_EXIT_OK = 0, MACHINE_EXIT_HALTED = 2 };
+
+struct machine {
+    struct options opts;
+    struct physmem pm;
+    struct iobus io;
+    struct cpu cpu;
+    struct vclock clock;
+    uint8_t *bios;
+    uint32_t bios_size;
+
+    struct debugcon debugcon;
+    struct port92 port92;
+    struct debugexit debugexit[OPT_MAX_DEBUGEXIT];
+    struct uart uart[OPT_MAX_SERIAL];
+    struct chardev chr[OPT_MAX_SERIAL];
+    int has_uart[OPT_MAX_SERIAL];
+
+    struct tracer *trace;
+    struct ui *ui;
+
+    /* requests, set by device callbacks and acted on between slices */
+    int exit_requested, exit_status;
+    int reset_requested;
+    /* set asynchronously by main's signal handler (its number), or NULL */
+    volatile sig_atomic_t *stop_signal;
+
+    int phys_ok, io_ok, cpu_ok;     /* what machine_free must undo */
+};
+
+/* Builds the PC the options describe and resets it. The firmware is looked
+ * up as QEMU does: the name as given, else in each -L directory, else in
+ * extra_dirs (NULL-terminated, may be NULL). Returns NULL with a one-line
+ * message in err. */
+struct machine *machine_create(const struct options *opts, const char *const *extra_dirs,
+                               char *err, size_t errlen);
+/* Runs until the guest or the user ends it; returns the exit status. */
+int machine_run(struct machine *m);
+/* RESET: CPU, devices and A20; memory is kept. */
+void machine_reset(struct machine *m);
+void machine_free(struct machine *m);
+#endif

@@ -1,0 +1,425 @@
+/* The PC board: memory map, firmware, devices, and the main loop. */
+#include "machine.h"
+#include "trace.h"
+#include "../ui/ui.h"
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Instructions per CPU slice: between slices the loop runs timers and reads
+ * input, so this bounds their latency (about a millisecond at interpreter
+ * speed) while keeping the per-slice cost negligible. */
+#define SLICE_INSNS 100000
+/* Longest sleep in HLT: a signal that lands just before the sleep starts
+ * is seen this late at worst. */
+#define MAX_WAIT_NS 100000000ull
+
+static const struct com_port {
+    uint16_t base;
+    uint8_t irq;                    /* for the PIC, when it comes */
+    const char *name;
+} com_ports[OPT_MAX_SERIAL] = {
+    { UART_COM1_BASE, 4, "COM1" }, { UART_COM2_BASE, 3, "COM2" },
+    { UART_COM3_BASE, 4, "COM3" }, { UART_COM4_BASE, 3, "COM4" },
+};
+
+__attribute__((format(printf, 3, 4)))
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* ---- requests from devices: noted here, acted on between slices ---- */
+
+/* Makes cpu_run return after the current instruction: no budget left, and
+ * no more of the current decoded block either. */
+static void end_slice(struct machine *m)
+{
+    m->cpu.budget = 0;
+    m->cpu.stop_block = 1;
+}
+
+static void request_exit(void *opaque, int status)
+{
+    struct machine *m = opaque;
+    if (!m->exit_requested) {
+        m->exit_requested = 1;
+        m->exit_status = status;
+    }
+    end_slice(m);
+}
+
+static void request_reset(void *opaque)
+{
+    struct machine *m = opaque;
+    m->reset_requested = 1;
+    end_slice(m);
+}
+
+static void uart_irq(void *opaque, int level)
+{
+    (void)opaque; (void)level;      /* no interrupt controller yet */
+}
+
+static uint64_t machine_clock_ns(void *opaque)
+{
+    return vclock_now(opaque);
+}
+
+/* ---- firmware ---- */
+
+/* QEMU's lookup: the name as given, else each data directory in turn. */
+static int find_file(const struct machine *m, const char *const *extra, const char *name,
+                     char *out, size_t outlen)
+{
+    snprintf(out, outlen, "%s", name);
+    if (access(name, R_OK) == 0)
+        return 0;
+    if (strchr(name, '/'))
+        return -1;
+    for (int i = 0; i < m->opts.ndatadirs; i++) {
+        snprintf(out, outlen, "%s/%s", m->opts.datadir[i], name);
+        if (access(out, R_OK) == 0)
+            return 0;
+    }
+    for (int i = 0; extra && extra[i]; i++) {
+        snprintf(out, outlen, "%s/%s", extra[i], name);
+        if (access(out, R_OK) == 0)
+            return 0;
+    }
+    snprintf(out, outlen, "%s", name);
+    return -1;
+}
+
+static int read_bios(struct machine *m, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    struct stat st;
+    if (!f)
+        return fail(err, errlen, "cannot open BIOS '%s': %s", path, strerror(errno));
+    if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {
+        fclose(f);
+        return fail(err, errlen, "BIOS '%s' is not a regular file", path);
+    }
+    if (st.st_size == 0 || st.st_size % 4096 || st.st_size > BIOS_MAX_SIZE) {
+        fclose(f);
+        return fail(err, errlen, "BIOS '%s' is %lld bytes: it must be a multiple of 4 KiB, "
+                    "at most 16 MiB", path, (long long)st.st_size);
+    }
+    m->bios_size = (uint32_t)st.st_size;
+    m->bios = malloc(m->bios_size);
+    size_t got = m->bios ? fread(m->bios, 1, m->bios_size, f) : 0;
+    fclose(f);
+    if (got != m->bios_size)
+        return fail(err, errlen, "cannot read BIOS '%s'", path);
+    return 0;
+}
+
+/* The image ends at 4 GiB, where the CPU starts; its last 128 KiB also
+ * appear just below 1 MiB, where real-mode code reaches it (as the PC's
+ * chipset decodes both ranges to the firmware chip). */
+static int map_bios(struct machine *m, char *err, size_t errlen)
+{
+    uint32_t low = m->bios_size < BIOS_LOW_WINDOW ? m->bios_size : BIOS_LOW_WINDOW;
+    if (phys_add_ram_alias(&m->pm, (uint32_t)(0u - m->bios_size), m->bios_size, m->bios, 1, "bios") < 0 ||
+        phys_add_ram_alias(&m->pm, 0x100000u - low, low, m->bios + m->bios_size - low, 1, "bios-low") < 0)
+        return fail(err, errlen, "cannot map the BIOS");
+    return 0;
+}
+
+static int load_firmware(struct machine *m, const char *const *extra, char *err, size_t errlen)
+{
+    char path[4096];
+    const char *name = m->opts.bios ? m->opts.bios : DEFAULT_BIOS;
+    if (find_file(m, extra, name, path, sizeof path) < 0 && !m->opts.bios)
+        return fail(err, errlen, "cannot find the default firmware '%s' (give -bios FILE or -L DIR)", name);
+    /* Not found anywhere: opening the name as given reports why. */
+    if (read_bios(m, path, err, errlen) < 0)
+        return -1;
+    return map_bios(m, err, errlen);
+}
+
+/* ---- devices: one init and one reset per kind, run from tables ---- */
+
+/* Turns a refused port claim into the start-up error it is. */
+static int claimed(struct machine *m, int rc, uint16_t base, unsigned count, const char *what,
+                   char *err, size_t errlen)
+{
+    if (rc == 0)
+        return 0;
+    for (unsigned i = 0; i < count; i++) {
+        const char *owner = io_owner(&m->io, (uint16_t)(base + i));
+        if (owner)
+            return fail(err, errlen, "I/O port 0x%x of %s is already taken by %s",
+                        base + i, what, owner);
+    }
+    return fail(err, errlen, "cannot register the ports of %s", what);
+}
+
+static int init_debugcon(struct machine *m, char *err, size_t errlen)
+{
+    int rc = debugcon_init(&m->debugcon, &m->io, DEBUGCON_PORT, stderr);
+    return claimed(m, rc, DEBUGCON_PORT, 1, "debugcon", err, errlen);
+}
+
+static int init_port92(struct machine *m, char *err, size_t errlen)
+{
+    int rc = port92_init(&m->port92, &m->io, &m->pm, request_reset, m);
+    return claimed(m, rc, PORT92_PORT, 1, "port92", err, errlen);
+}
+
+static int init_serial(struct machine *m, char *err, size_t errlen)
+{
+    for (int i = 0; i < m->opts.nserial; i++) {
+        const struct com_port *p = &com_ports[i];
+        if (m->opts.serial[i].kind == SERIAL_NONE)
+            continue;
+        if (chardev_open(&m->chr[i], &m->opts.serial[i], err, errlen) < 0)
+            return -1;
+        m->has_uart[i] = 1;
+        int rc = uart_init(&m->uart[i], &m->io, p->base, p->name, &m->clock);
+        if (claimed(m, rc, p->base, 8, p->name, err, errlen) < 0)
+            return -1;
+        uart_set_backend(&m->uart[i], chardev_write, &m->chr[i]);
+        uart_set_irq_handler(&m->uart[i], uart_irq, m);
+    }
+    return 0;
+}
+
+/* Last, so a -device that collides with a built-in port is the one blamed. */
+static int init_debugexit(struct machine *m, char *err, size_t errlen)
+{
+    for (int i = 0; i < m->opts.ndebugexit; i++) {
+        const struct debugexit_opt *o = &m->opts.debugexit[i];
+        int rc = debugexit_init(&m->debugexit[i], &m->io, o->iobase, o->iosize, request_exit, m);
+        if (claimed(m, rc, o->iobase, o->iosize, "isa-debug-exit", err, errlen) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void reset_debugcon(struct machine *m) { debugcon_reset(&m->debugcon); }
+static void reset_port92(struct machine *m) { port92_reset(&m->port92); }
+
+static void reset_serial(struct machine *m)
+{
+    for (int i = 0; i < OPT_MAX_SERIAL; i++)
+        if (m->has_uart[i])
+            uart_reset(&m->uart[i]);
+}
+
+static void reset_debugexit(struct machine *m)
+{
+    for (int i = 0; i < m->opts.ndebugexit; i++)
+        debugexit_reset(&m->debugexit[i]);
+}
+
+static const struct device_kind {
+    int (*init)(struct machine *m, char *err, size_t errlen);
+    void (*reset)(struct machine *m);
+} device_kinds[] = {
+    { init_debugcon, reset_debugcon },
+    { init_port92, reset_port92 },
+    { init_serial, reset_serial },
+    { init_debugexit, reset_debugexit },
+};
+#define N_DEVICE_KINDS (sizeof device_kinds / sizeof device_kinds[0])
+
+/* ---- lifetime ---- */
+
+static int build(struct machine *m, const char *const *extra, char *err, size_t errlen)
+{
+    vclock_init(&m->clock, VCLOCK_HOST);
+    if (phys_init(&m->pm, (uint32_t)m->opts.ram_size) < 0)
+        return fail(err, errlen, "cannot allocate %llu MiB of guest RAM",
+                    (unsigned long long)(m->opts.ram_size >> 20));
+    m->phys_ok = 1;
+    if (io_init(&m->io) < 0)
+        return fail(err, errlen, "out of memory");
+    m->io_ok = 1;
+    if (load_firmware(m, extra, err, errlen) < 0)
+        return -1;
+    if (cpu_init(&m->cpu, &m->pm, &m->io) < 0)
+        return fail(err, errlen, "cannot initialise the CPU");
+    m->cpu_ok = 1;
+    m->cpu.clock_ns = machine_clock_ns;     /* the TSC follows virtual time */
+    m->cpu.clock_opaque = &m->clock;
+    for (size_t i = 0; i < N_DEVICE_KINDS; i++)
+        if (device_kinds[i].init(m, err, errlen) < 0)
+            return -1;
+    if (m->opts.log_mask) {
+        m->trace = trace_create(m->opts.log_mask, m->opts.log_file, err, errlen);
+        if (!m->trace)
+            return -1;
+        trace_attach(m->trace, &m->cpu, &m->io);
+    }
+    m->ui = ui_headless_create();
+    if (!m->ui)
+        return fail(err, errlen, "out of memory");
+    return 0;
+}
+
+struct machine *machine_create(const struct options *opts, const char *const *extra_dirs,
+                               char *err, size_t errlen)
+{
+    struct machine *m = calloc(1, sizeof *m);
+    if (!m) {
+        fail(err, errlen, "out of memory");
+        return NULL;
+    }
+    m->opts = *opts;
+    if (build(m, extra_dirs, err, errlen) < 0) {
+        machine_free(m);
+        return NULL;
+    }
+    machine_reset(m);
+    return m;
+}
+
+void machine_reset(struct machine *m)
+{
+    phys_set_a20(&m->pm, 1);        /* the gate opens on reset, as on QEMU's PC */
+    for (size_t i = 0; i < N_DEVICE_KINDS; i++)
+        device_kinds[i].reset(m);
+    cpu_reset(&m->cpu);
+}
+
+void machine_free(struct machine *m)
+{
+    if (!m)
+        return;
+    trace_free(m->trace);
+    ui_free(m->ui);
+    for (int i = 0; i < OPT_MAX_SERIAL; i++)
+        if (m->has_uart[i])
+            chardev_close(&m->chr[i]);
+    if (m->cpu_ok)
+        cpu_free(&m->cpu);
+    if (m->io_ok)
+        io_free(&m->io);
+    if (m->phys_ok)
+        phys_free(&m->pm);
+    free(m->bios);
+    free(m);
+}
+
+/* ---- the loop ---- */
+
+static void take_byte(void *opaque, uint8_t byte)
+{
+    uart_receive(opaque, byte);
+}
+
+static void feed_serial_input(struct machine *m)
+{
+    for (int i = 0; i < OPT_MAX_SERIAL; i++) {
+        if (!m->has_uart[i] || !chardev_poll(&m->chr[i]))
+            continue;
+        int room = uart_can_receive(&m->uart[i]);
+        if (room > 0)
+            chardev_drain(&m->chr[i], (size_t)room, take_byte, &m->uart[i]);
+    }
+}
+
+static void poll_ui(struct machine *m)
+{
+    struct ui_event ev;
+    while (ui_poll(m->ui, &ev))
+        if (ev.type == UI_EV_QUIT)
+            request_exit(m, MACHINE_EXIT_OK);
+}
+
+static void serve_devices(struct machine *m)
+{
+    vclock_run_timers(&m->clock);
+    feed_serial_input(m);
+    poll_ui(m);
+}
+
+/* Returns 1 with *status set when the machine must stop. */
+static int serve_requests(struct machine *m, int *status)
+{
+    if (m->stop_signal && *m->stop_signal) {
+        fprintf(stderr, "relic: terminating on signal %d\n", (int)*m->stop_signal);
+        *status = MACHINE_EXIT_OK;
+        return 1;
+    }
+    if (m->exit_requested) {
+        *status = m->exit_status;
+        return 1;
+    }
+    if (m->reset_requested) {
+        m->reset_requested = 0;
+        if (m->opts.no_reboot) {    /* QEMU turns a reset into a clean exit */
+            *status = MACHINE_EXIT_OK;
+            return 1;
+        }
+        machine_reset(m);
+    }
+    return 0;
+}
+
+/* The guest halted: sleep until the next timer or host input. */
+static void wait_for_event(struct machine *m)
+{
+    uint64_t next = vclock_next_deadline(&m->clock), now = vclock_now(&m->clock);
+    if (m->clock.mode == VCLOCK_MANUAL) {
+        if (next != VCLOCK_NEVER)
+            vclock_set(&m->clock, next);    /* nothing to wait for: jump there */
+        return;
+    }
+    if (next <= now)
+        return;
+    uint64_t wait = next - now < MAX_WAIT_NS ? next - now : MAX_WAIT_NS;
+    struct timespec ts = { (time_t)(wait / 1000000000u), (long)(wait % 1000000000u) };
+    struct pollfd fds[OPT_MAX_SERIAL];
+    nfds_t n = 0;
+    for (int i = 0; i < OPT_MAX_SERIAL; i++)
+        if (m->has_uart[i] && chardev_wait_fd(&m->chr[i]) >= 0)
+            fds[n++] = (struct pollfd){ .fd = chardev_wait_fd(&m->chr[i]), .events = POLLIN };
+    ppoll(fds, n, &ts, NULL);
+}
+
+static int on_halt(struct machine *m, int *status)
+{
+    /* With IF clear only NMI wakes the CPU, and nothing raises NMI unless a
+     * timer is still due to fire. */
+    if (!(cpu_get_eflags(&m->cpu) & F_IF) && !m->cpu.nmi_pending &&
+        vclock_next_deadline(&m->clock) == VCLOCK_NEVER) {
+        fprintf(stderr, "relic: guest halted with interrupts disabled\n");
+        *status = MACHINE_EXIT_HALTED;
+        return 1;
+    }
+    wait_for_event(m);
+    return 0;
+}
+
+int machine_run(struct machine *m)
+{
+    int status = MACHINE_EXIT_OK;
+    for (;;) {
+        enum cpu_exit why = cpu_run(&m->cpu, SLICE_INSNS);
+        serve_devices(m);
+        if (serve_requests(m, &status))
+            break;
+        if (why == CPU_EXIT_HLT && on_halt(m, &status))
+            break;
+        if (why == CPU_EXIT_SHUTDOWN) {
+            /* Triple fault: the board resets the CPU, or -no-reboot ends here. */
+            if (m->opts.no_reboot)
+                break;
+            machine_reset(m);
+        }
+    }
+    trace_flush(m->trace);
+    return status;
+}
