@@ -87,7 +87,8 @@ void cpu_update_mode(struct cpu *c)
         c->cpl = 3;
         c->code32 = 0;
     } else {
-        c->cpl = c->seg[S_CS].sel & 3;
+        /* between MOV CR0 (PE=1) and the far jump, CS still holds a real-mode selector */
+        c->cpl = c->seg[S_CS].valid == SEG_VALID_REAL ? 0 : c->seg[S_CS].sel & 3;
         c->code32 = SEGF_DB(c->seg[S_CS].flags);
     }
     c->stack32 = !c->v86 && SEGF_DB(c->seg[S_SS].flags);

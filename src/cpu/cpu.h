@@ -39,10 +39,12 @@ struct seg {
     uint32_t limit;       /* effective byte limit (granularity applied) */
     uint16_t sel;
     uint16_t flags;       /* descriptor bits 40..55: type, S, DPL, P, AVL, D/B, G */
-    uint8_t valid;        /* 0 for a null selector loaded in protected mode */
+    uint8_t valid;        /* 0 for a null selector loaded in protected mode; SEG_VALID_REAL when
+                             loaded in real mode (CPL stays 0 after CR0.PE is set until CS is reloaded) */
     uint8_t rw;           /* SEG_RD | SEG_WR | SEG_DOWN, precomputed for the access checks */
 };
 enum { SEG_RD = 1, SEG_WR = 2, SEG_DOWN = 4 };
+#define SEG_VALID_REAL 2
 /* descriptor flag helpers (flags = access byte | (flags nibble << 8)) */
 #define SEGF_TYPE(f)   ((f) & 0xf)
 #define SEGF_S(f)      (((f) >> 4) & 1)

@@ -95,7 +95,7 @@ void seg_load_real(struct cpu *c, int s, uint16_t sel)
     g->sel = sel;
     g->base = (uint32_t)sel << 4;
     g->flags = (uint16_t)((g->flags & 0xf060) | 0x90 | (s == S_CS ? 0xb : 0x3));
-    g->valid = 1;
+    g->valid = SEG_VALID_REAL;
     g->rw = SEG_RD | SEG_WR;
 }
 
