@@ -63,6 +63,7 @@ void cpu_reset(struct cpu *c)
     c->halted = 0;
     c->inhibit_irq = 0;
     c->nmi_pending = 0;
+    c->nmi_blocked = 0;
     c->shutdown = 0;
     c->dr6_pending = 0;
     c->in_exception = 0;
@@ -135,8 +136,9 @@ static int serve_interrupts(struct cpu *c)
 {
     if (c->inhibit_irq)
         return 0;
-    if (c->nmi_pending) {
+    if (c->nmi_pending && !c->nmi_blocked) {
         c->nmi_pending = 0;
+        c->nmi_blocked = 1;
         c->halted = 0;
         cpu_interrupt(c, EX_NMI, 0, 0, 0, c->eip);
         return 1;

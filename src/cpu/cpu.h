@@ -94,6 +94,7 @@ struct cpu {
     /* interrupts and events */
     uint8_t intr_line;        /* INTR pin from the PIC */
     uint8_t nmi_pending;
+    uint8_t nmi_blocked;      /* from NMI delivery until the next IRET */
     uint8_t inhibit_irq;      /* one-instruction shadow after MOV SS / POP SS / STI */
     uint8_t stop_block;       /* leave the current block after this instruction */
     uint8_t rf_pending;

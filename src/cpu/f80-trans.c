@@ -6,7 +6,14 @@
  * except for the argument reduction of the trigonometric functions, which
  * uses the same 66-bit pi the hardware uses (measured on AMD Zen and known
  * from Intel parts): fsin(x) is sin(x - k*pi66/2) with that reduction
- * done exactly. Precision control does not apply to these instructions. */
+ * done exactly. Precision control does not apply to these instructions.
+ *
+ * The status flags follow the AMD Zen part the reference vectors come
+ * from (checked natively by tests/unit/test_f80.c): F2XM1, FYL2X and
+ * FYL2XP1 report PE for every evaluated result, exact ones included, and
+ * so also UE (masked) when such an exact result is a denormal; outside
+ * their architected domains F2XM1 and FYL2XP1 return the operand
+ * unchanged with PE instead of computing anything. */
 #include "f80-impl.h"
 
 #define MPW 4   /* 64-bit words of mantissa */
@@ -58,6 +65,19 @@ static f80 mp_to_f80(struct f80_ctx *c, const struct mp *a)
         return f80_make(a->s, 0, 0);
     return f80i_round_pack(c, a->s, a->e - 1 + F80_BIAS, a->w[0],
                            a->w[1] | ((a->w[2] | a->w[3]) != 0), 64);
+}
+
+/* mp_to_f80 for the instructions that the CPU always reports as inexact:
+ * PE even when the rounding was exact, and then UE for a tiny result as
+ * for any inexact one (masked UE only: with UE unmasked f80i_round has
+ * already wrapped a tiny result and raised UE whether exact or not). */
+static f80 mp_to_f80_inexact(struct f80_ctx *c, const struct mp *a)
+{
+    f80 r = mp_to_f80(c, a);
+    c->flags |= F80_PE;
+    if (!(r.se & 0x7fff) && r.sig)
+        c->flags |= F80_UE;
+    return r;
 }
 
 /* Shift w right by n bits; returns nonzero if bits were lost. */
@@ -336,18 +356,6 @@ static struct mp mp_ln_split(struct mp m, int32_t *e_out)
     return s.z ? s : mp_2atanh(&s);
 }
 
-static struct mp mp_ln(struct mp m)
-{
-    int32_t e;
-    struct mp r = mp_ln_split(m, &e);
-    if (e) {
-        struct mp em = mp_from_u64(e < 0, (uint64_t)(e < 0 ? -(int64_t)e : e), 64);
-        em = mp_mul(&em, &K_LN2);
-        r = mp_add(em, r);
-    }
-    return r;
-}
-
 static f80 f80_inf(int s) { return f80_make(s, 0x7fff, 1ull << 63); }
 
 f80 f80_f2xm1(struct f80_ctx *c, f80 a)
@@ -359,25 +367,28 @@ f80 f80_f2xm1(struct f80_ctx *c, f80 a)
     if (k == K_ZERO) return a;
     if (k == K_INF) return f80i_sign(a) ? f80_make(1, F80_BIAS, 1ull << 63) : a;
     if (k == K_DENORM) c->flags |= F80_DE;
-    x = mp_from_f80(a);
-    if (x.e > 8) {                  /* outside the architected range */
-        x.e = 8;
-        x.w[0] |= 1ull << 63;
-    }
-    t = mp_mul(&x, &K_LN2);
-    if (t.e > 0) {
-        /* |t| >= 1: halve until small, then expm1(2u) = expm1(u)(expm1(u)+2) */
-        int32_t h = t.e, i;
-        struct mp two = mp_from_u64(0, 2, 64);
-        t.e = 0;
-        r = mp_expm1(&t);
-        for (i = 0; i < h; i++) {
-            struct mp q = mp_add(r, two);
-            r = mp_mul(&r, &q);
+    if (f80i_exp(a) >= F80_BIAS) {
+        if (f80i_exp(a) > F80_BIAS || a.sig != 1ull << 63) {
+            /* |a| > 1, outside the architected range: Zen returns the
+             * operand itself, flagged inexact. */
+            c->flags |= F80_PE;
+            return a;
         }
-    } else {
-        r = mp_expm1(&t);
+        if (f80i_sign(a)) {
+            /* -1: exactly -1/2, yet flagged inexact (C1 clear). */
+            c->flags |= F80_PE;
+            return f80_make(1, F80_BIAS - 1, 1ull << 63);
+        }
+        /* +1: rounded as if the value were just below 1, as Zen does:
+         * 1 (rounded up) for RN and RU, the largest value below 1 for
+         * RD and RZ. */
+        x = mp_from_u64(0, 1, 64);
+        x = mp_sub(x, mp_from_u64(0, 1, -400));
+        return mp_to_f80(c, &x);
     }
+    x = mp_from_f80(a);
+    t = mp_mul(&x, &K_LN2);         /* |t| < ln 2 */
+    r = mp_expm1(&t);
     return mp_to_f80(c, &r);
 }
 
@@ -393,8 +404,7 @@ f80 f80_fyl2x(struct f80_ctx *c, f80 a, f80 b)
     if (ka == K_ZERO) {
         if (kb == K_ZERO) return f80i_invalid(c);
         if (kb == K_INF) return f80_inf(!sb);
-        if (kb == K_DENORM) c->flags |= F80_DE;
-        c->flags |= F80_ZE;
+        c->flags |= F80_ZE;           /* no DE for a denormal y (Zen) */
         return f80_inf(!sb);
     }
     if (ka == K_INF) {
@@ -420,10 +430,9 @@ f80 f80_fyl2x(struct f80_ctx *c, f80 a, f80 b)
     if (kb == K_INF) return f80_inf(sb ^ l.s);
     if (kb == K_ZERO) return f80_make(sb ^ l.s, 0, 0);
     /* Zen flags FYL2X inexact even when log2 x is an exact integer. */
-    c->flags |= F80_PE;
     y = mp_from_f80(b);
     r = mp_mul(&y, &l);
-    return mp_to_f80(c, &r);
+    return mp_to_f80_inexact(c, &r);
 }
 
 f80 f80_fyl2xp1(struct f80_ctx *c, f80 a, f80 b)
@@ -431,6 +440,7 @@ f80 f80_fyl2xp1(struct f80_ctx *c, f80 a, f80 b)
     int ka = f80i_kind(a), kb = f80i_kind(b);
     int sa = f80i_sign(a), sb = f80i_sign(b);
     struct mp x, y, two = mp_from_u64(0, 2, 64), one = mp_from_u64(0, 1, 64), s, d, r;
+    int below;
     if (ka == K_UNSUP || kb == K_UNSUP || f80i_isnan(ka) || f80i_isnan(kb))
         return f80i_nan2(c, a, b);
     if (ka == K_ZERO) {
@@ -444,20 +454,35 @@ f80 f80_fyl2xp1(struct f80_ctx *c, f80 a, f80 b)
         return f80_inf(sb);
     }
     x = mp_from_f80(a);
-    if (sa && mp_cmp_mag(&x, &one) >= 0)
-        return f80i_invalid(c);       /* 1 + x <= 0: outside the domain */
+    /* 1 + x <= 0, outside the domain: no invalid operation on Zen. Zero
+     * and infinite y give the signed zero and infinity of the in-domain
+     * case; any other y leaves x itself, flagged inexact. */
+    below = sa && mp_cmp_mag(&x, &one) >= 0;
     if (ka == K_DENORM || kb == K_DENORM) c->flags |= F80_DE;
     if (kb == K_INF) return f80_inf(sb ^ sa);
     if (kb == K_ZERO) return f80_make(sb ^ sa, 0, 0);
+    if (below) {
+        c->flags |= F80_PE;
+        return a;
+    }
     /* ln(1+x) = 2 atanh(x / (2 + x)) keeps full relative precision for
-     * small x; beyond the architected range 1 + x is exact in an mp. */
+     * small x. Otherwise 1 + x is exact in an mp and log2 is taken as in
+     * FYL2X, exactly when 1 + x is a power of two. */
     d = mp_add(two, x);
     s = mp_div(&x, &d);
-    r = s.e < -2 ? mp_2atanh(&s) : mp_ln(mp_add(one, x));
-    r = mp_div(&r, &K_LN2);
+    if (s.e < -2) {
+        r = mp_2atanh(&s);
+        r = mp_div(&r, &K_LN2);
+    } else {
+        int32_t e;
+        struct mp lnx = mp_ln_split(mp_add(one, x), &e);
+        r = lnx.z ? lnx : mp_div(&lnx, &K_LN2);
+        if (e)
+            r = mp_add(mp_from_u64(e < 0, (uint64_t)(e < 0 ? -(int64_t)e : e), 64), r);
+    }
     y = mp_from_f80(b);
     r = mp_mul(&y, &r);
-    return mp_to_f80(c, &r);
+    return mp_to_f80_inexact(c, &r);
 }
 
 f80 f80_fpatan(struct f80_ctx *c, f80 a, f80 b)

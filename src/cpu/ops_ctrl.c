@@ -173,6 +173,8 @@ OP(int1) { cpu_interrupt(c, EX_DB, 0, 0, 0, next_eip(c, i)); }
 
 OP(iret)
 {
+    /* any IRET, even one that faults later, unblocks NMI (SDM 6.7.1) */
+    c->nmi_blocked = 0;
     if (!c->pmode) {
         uint32_t ip = stack_peek(c, 0, i->osz);
         uint16_t cs = (uint16_t)stack_peek(c, i->osz, 2);

@@ -47,7 +47,7 @@ void seg_from_desc(struct seg *s, uint16_t sel, uint32_t lo, uint32_t hi)
     s->base = desc_base(lo, hi);
     s->limit = desc_limit(lo, hi);
     s->sel = sel;
-    s->flags = (uint16_t)((hi >> 8) & 0xf0ff);
+    s->flags = (uint16_t)((hi >> 8) & 0xffff);   /* incl. limit 19:16, as traces show it */
     s->valid = 1;
     uint8_t rw = 0;
     if (desc_s(hi)) {
