@@ -11,9 +11,9 @@
  * The status flags follow the AMD Zen part the reference vectors come
  * from (checked natively by tests/unit/test_f80.c): F2XM1, FYL2X and
  * FYL2XP1 report PE for every evaluated result, exact ones included, and
- * so also UE (masked) when such an exact result is a denormal; outside
- * their architected domains F2XM1 and FYL2XP1 return the operand
- * unchanged with PE instead of computing anything. */
+ * so also UE (masked) when such an exact result is a denormal. F2XM1
+ * with |x| > 1 and FYL2XP1 with x <= -1 (where 1 + x <= 0) compute
+ * nothing: they return the operand x unchanged, with PE. */
 #include "f80-impl.h"
 
 #define MPW 4   /* 64-bit words of mantissa */
@@ -356,6 +356,18 @@ static struct mp mp_ln_split(struct mp m, int32_t *e_out)
     return s.z ? s : mp_2atanh(&s);
 }
 
+/* log2(m) for m > 0 as e + ln(f)/ln2 (see mp_ln_split): exact when m
+ * is a power of two. */
+static struct mp mp_log2(struct mp m)
+{
+    int32_t e;
+    struct mp lnf = mp_ln_split(m, &e), r;
+    r = lnf.z ? lnf : mp_div(&lnf, &K_LN2);
+    if (e)
+        r = mp_add(mp_from_u64(e < 0, (uint64_t)(e < 0 ? -(int64_t)e : e), 64), r);
+    return r;
+}
+
 static f80 f80_inf(int s) { return f80_make(s, 0x7fff, 1ull << 63); }
 
 f80 f80_f2xm1(struct f80_ctx *c, f80 a)
@@ -396,7 +408,7 @@ f80 f80_fyl2x(struct f80_ctx *c, f80 a, f80 b)
 {
     int ka = f80i_kind(a), kb = f80i_kind(b);
     int sa = f80i_sign(a), sb = f80i_sign(b);
-    struct mp l, y, r, lnx;
+    struct mp l, y, r;
     if (ka == K_UNSUP || kb == K_UNSUP || f80i_isnan(ka) || f80i_isnan(kb))
         return f80i_nan2(c, a, b);
     if (sa && ka != K_ZERO)
@@ -419,14 +431,7 @@ f80 f80_fyl2x(struct f80_ctx *c, f80 a, f80 b)
         return f80_make(sb, 0, 0);
     }
     if (ka == K_DENORM || kb == K_DENORM) c->flags |= F80_DE;
-    {
-        /* log2 x = e + ln(f)/ln2: exact when x is a power of two */
-        int32_t e;
-        lnx = mp_ln_split(mp_from_f80(a), &e);
-        l = lnx.z ? lnx : mp_div(&lnx, &K_LN2);
-        if (e)
-            l = mp_add(mp_from_u64(e < 0, (uint64_t)(e < 0 ? -(int64_t)e : e), 64), l);
-    }
+    l = mp_log2(mp_from_f80(a));
     if (kb == K_INF) return f80_inf(sb ^ l.s);
     if (kb == K_ZERO) return f80_make(sb ^ l.s, 0, 0);
     /* Zen flags FYL2X inexact even when log2 x is an exact integer. */
@@ -474,11 +479,7 @@ f80 f80_fyl2xp1(struct f80_ctx *c, f80 a, f80 b)
         r = mp_2atanh(&s);
         r = mp_div(&r, &K_LN2);
     } else {
-        int32_t e;
-        struct mp lnx = mp_ln_split(mp_add(one, x), &e);
-        r = lnx.z ? lnx : mp_div(&lnx, &K_LN2);
-        if (e)
-            r = mp_add(mp_from_u64(e < 0, (uint64_t)(e < 0 ? -(int64_t)e : e), 64), r);
+        r = mp_log2(mp_add(one, x));
     }
     y = mp_from_f80(b);
     r = mp_mul(&y, &r);

@@ -113,12 +113,17 @@ enum { F80_K_1, F80_K_L2T, F80_K_L2E, F80_K_PI, F80_K_LG2, F80_K_LN2, F80_K_Z };
 /* Constant rounded per ctx->rc from its 128-bit value; never raises. */
 f80 f80_const(struct f80_ctx *c, int which);
 
-/* Transcendentals; correctly rounded to 64 bits per ctx->rc. */
-/* F2XM1: 2^a - 1 for |a| <= 1. */
+/* Transcendentals; correctly rounded to 64 bits per ctx->rc. The flags
+ * are those of the AMD Zen x87: F2XM1, FYL2X and FYL2XP1 raise PE for
+ * every evaluated result, even an exact one (and UE with it when that
+ * result is denormal). */
+/* F2XM1: 2^a - 1 for |a| <= 1 (a = -1 gives -1/2 with PE, a = +1 is
+ * rounded as if just below 1); for |a| > 1, a itself with PE. */
 f80 f80_f2xm1(struct f80_ctx *c, f80 a);
 /* FYL2X: b * log2(a)  (a = ST0, b = ST1). */
 f80 f80_fyl2x(struct f80_ctx *c, f80 a, f80 b);
-/* FYL2XP1: b * log2(a + 1). */
+/* FYL2XP1: b * log2(a + 1); for finite a <= -1 no IE: a itself with PE
+ * (a signed zero or infinity for a zero or infinite b). */
 f80 f80_fyl2xp1(struct f80_ctx *c, f80 a, f80 b);
 /* FPATAN: atan2(b, a)  (a = ST0 = x, b = ST1 = y). */
 f80 f80_fpatan(struct f80_ctx *c, f80 a, f80 b);

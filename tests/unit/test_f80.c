@@ -14,7 +14,7 @@
  * that path on x86).
  *
  * Outcome on an AMD EPYC (Zen 5, family 26), gcc 12 -O2, about 5 s:
- *   7,480,152 comparisons (20 of them a known-answer table that also
+ *   7,586,698 comparisons (27 of them a known-answer table that also
  *   runs on non-x86 hosts), 0 failures. Everything except the
  *   transcendentals is bit-exact, status word included (7.0 M cases).
  *   Transcendentals, 60,000 cases each:
@@ -41,6 +41,26 @@
  *     fptan    59573     6873      33554            0
  *   (fsin/fcos/fptan measured against the CPU's own model: reduction by
  *   the 66-bit pi, done exactly, which this CPU uses just like Intel's.)
+ *
+ *   test_trans_special runs F2XM1, FYL2X and FYL2XP1 over every pair of
+ *   33 class/edge operands under 12 control words (IE, DE, ZE, UE, PE
+ *   unmasked among them; an unmasked IE/ZE/DE is filtered as x87.c does)
+ *   and over random exact-result and out-of-domain operands. It pins
+ *   down where Zen's flags are not those of a correctly rounded result:
+ *   - F2XM1 sets PE for every nonzero finite operand: -1 gives exactly
+ *     -0.5 with PE (C1 clear), +1 is rounded as if just below 1, and
+ *     outside [-1, 1] the operand itself comes back with PE.
+ *   - FYL2X and FYL2XP1 set PE for every evaluated result, exact ones
+ *     (x = 2^k, or 1 + x = 2^k) included, hence also UE (masked) when
+ *     such an exact result is denormal.
+ *   - FYL2X of x = +-0 and a denormal y: ZE, and no DE.
+ *   - FYL2XP1 with 1 + x <= 0 (x finite, x <= -1): no IE; x comes back
+ *     with PE (and DE for a denormal y), a zero or infinite y gives the
+ *     signed zero or infinity of the in-domain case.
+ *              exact   1-ulp  C1-only
+ *     f2xm1    20361      14       21     (20,396 cases)
+ *     fyl2x    52971      85       12     (53,068)
+ *     fyl2xp1  32917     151        0     (33,068)
  *   Zen's FPTAN is visibly less accurate than its FSIN/FCOS, and its C1
  *   under round-to-nearest is wrong in about half the inexact cases.
  */
@@ -54,7 +74,8 @@ static unsigned long long npass, nfail;
 
 /* Known answers recorded from the x87 (and re-checked against it on x86
  * hosts), so that non-x86 hosts still test the library. */
-enum { K_ADD, K_SUB, K_MUL, K_DIV, K_SQRT, K_RNDINT, K_F2XM1, K_FYL2X, K_FPATAN, K_FSIN, K_FPTAN };
+enum { K_ADD, K_SUB, K_MUL, K_DIV, K_SQRT, K_RNDINT, K_F2XM1, K_FYL2X, K_FPATAN, K_FSIN, K_FPTAN,
+       K_FYL2XP1 };
 static const struct kat { int op; uint16_t cw; f80 a, b, r; unsigned sw; } kats[] = {
     { K_ADD, 0x037f, { 0x8000000000000000ull, 0x3fff }, { 0x8000000000000000ull, 0x3fbf }, { 0x8000000000000000ull, 0x3fff }, 0x020 },
     { K_ADD, 0x0b7f, { 0x8000000000000000ull, 0x3fff }, { 0x8000000000000000ull, 0x3fbf }, { 0x8000000000000001ull, 0x3fff }, 0x220 },
@@ -76,6 +97,14 @@ static const struct kat { int op; uint16_t cw; f80 a, b, r; unsigned sw; } kats[
     { K_FSIN, 0x037f, { 0xc90fdaa22168c235ull, 0x4000 }, { 0x8000000000000000ull, 0x3fff }, { 0x8000000000000000ull, 0xbfbf }, 0x220 },
     { K_FSIN, 0x037f, { 0x8badf00ddeadbeefull, 0x4027 }, { 0x8000000000000000ull, 0x3fff }, { 0xd4fb4058625f1c67ull, 0xbffe }, 0x020 },
     { K_FPTAN, 0x0f7f, { 0x8000000000000000ull, 0x3ffe }, { 0x8000000000000000ull, 0x3fff }, { 0x8bda7adf9a3a5218ull, 0x3ffe }, 0x020 },
+    /* Zen's flags for exact and out-of-domain transcendental results */
+    { K_F2XM1, 0x037f, { 0x8000000000000000ull, 0xbfff }, { 0x8000000000000000ull, 0x3fff }, { 0x8000000000000000ull, 0xbffe }, 0x020 },
+    { K_F2XM1, 0x077f, { 0x8000000000000000ull, 0x3fff }, { 0x8000000000000000ull, 0x3fff }, { 0xffffffffffffffffull, 0x3ffe }, 0x020 },
+    { K_F2XM1, 0x037f, { 0xc000000000000000ull, 0xc000 }, { 0x8000000000000000ull, 0x3fff }, { 0xc000000000000000ull, 0xc000 }, 0x020 },
+    { K_FYL2X, 0x0f7f, { 0x0000000000000000ull, 0x8000 }, { 0x0000000000000803ull, 0x0000 }, { 0x8000000000000000ull, 0xffff }, 0x004 },
+    { K_FYL2X, 0x087f, { 0x8000000000000000ull, 0x401f }, { 0x000003866b3e3361ull, 0x0000 }, { 0x000070cd67c66c20ull, 0x0000 }, 0x032 },
+    { K_FYL2XP1, 0x037f, { 0xc000000000000000ull, 0xbffe }, { 0xc000000000000000ull, 0x3fff }, { 0xc000000000000000ull, 0xc000 }, 0x020 },
+    { K_FYL2XP1, 0x037f, { 0x8148000000000000ull, 0xbfff }, { 0xf67646755b07c429ull, 0xc005 }, { 0x8148000000000000ull, 0xbfff }, 0x020 },
 };
 
 static f80 kat_eval(const struct kat *k, unsigned *sw)
@@ -96,6 +125,7 @@ static f80 kat_eval(const struct kat *k, unsigned *sw)
     case K_RNDINT: r = f80_round_int(&c, k->a); break;
     case K_F2XM1: r = f80_f2xm1(&c, k->a); break;
     case K_FYL2X: r = f80_fyl2x(&c, k->a, k->b); break;
+    case K_FYL2XP1: r = f80_fyl2xp1(&c, k->a, k->b); break;
     case K_FPATAN: r = f80_fpatan(&c, k->a, k->b); break;
     case K_FSIN: r = f80_fsin(&c, k->a, &c2); break;
     default: r = f80_fptan(&c, k->a, &one, &c2); break;
@@ -796,6 +826,101 @@ static void test_trans(long n)
     }
 }
 
+/* An unmasked IE, ZE or DE (in that priority) stops the x87 before it
+ * writes anything or raises the later flags; the library reports every
+ * masked-response flag and leaves that filtering to its caller (x87.c).
+ * Returns the flags the x87 shows, *blocked = nothing was written. */
+static unsigned x87_prio(uint16_t cw, unsigned fl, int *blocked)
+{
+    unsigned unm = fl & ~cw & 0x3fu;
+    *blocked = (unm & (F80_IE | F80_ZE | F80_DE)) != 0;
+    if (unm & F80_IE) return fl & F80_IE;
+    if (unm & F80_ZE) return fl & (F80_IE | F80_ZE);
+    if (unm & F80_DE) return fl & (F80_IE | F80_ZE | F80_DE);
+    return fl;
+}
+
+/* One F2XM1/FYL2X/FYL2XP1 case under any control word, unmasked IE/ZE/DE
+ * included (the native runners then store the untouched ST0). */
+static void check_trans_special(const char *op, int which, uint16_t cw, f80 a, f80 b)
+{
+    f80 w = { 0, 0 }, g;
+    struct f80_ctx c;
+    unsigned wsw, gsw;
+    int blocked;
+    ctx_of(&c, cw);
+    switch (which) {
+    case 0: wsw = nat_f2xm1(cw, &a, &w); g = f80_f2xm1(&c, a); break;
+    case 1: wsw = nat_fyl2x(cw, &a, &b, &w); g = f80_fyl2x(&c, a, b); break;
+    default: wsw = nat_fyl2xp1(cw, &a, &b, &w); g = f80_fyl2xp1(&c, a, b); break;
+    }
+    gsw = x87_prio(cw, ctx_sw(&c), &blocked);
+    if (blocked) g = a;
+    trec(op, cw, &a, which ? &b : NULL, w, wsw & SWMASK, g, gsw);
+}
+
+/* Operand classes and the edges where Zen's flags are not those of a
+ * correctly rounded result: F2XM1 of +-1 and outside [-1, 1] (the operand
+ * comes back with PE), FYL2X of a zero x with a denormal y (ZE without
+ * DE), exact results that are still flagged PE and, when denormal, UE,
+ * FYL2XP1 with 1 + x <= 0 (no IE: x comes back with PE, or the signed
+ * zero/infinity for a zero/infinite y). */
+static void test_trans_special(long n)
+{
+    static const f80 sp[] = {
+        { 0, 0 }, { 0, 0x8000 }, { 0x123, 0 }, { 0x123, 0x8000 },
+        { 0x8000000000000123ull, 0 }, { 0x8000000000000123ull, 0x8000 },
+        { 1ull << 63, 1 }, { 1ull << 63, 0x8001 },
+        { 1ull << 63, 0x3fff }, { 1ull << 63, 0xbfff },
+        { 0x8000000000000001ull, 0x3fff }, { 0x8000000000000001ull, 0xbfff },
+        { ~0ull, 0x3ffe }, { ~0ull, 0xbffe }, { 1ull << 63, 0x3ffe }, { 1ull << 63, 0xbffe },
+        { 0xc000000000000000ull, 0x3ffe }, { 0xc000000000000000ull, 0xbffe },
+        { 0xc000000000000000ull, 0x3fff }, { 0xc000000000000000ull, 0xbfff },
+        { 1ull << 63, 0x4000 }, { 1ull << 63, 0xc000 }, { 0xc000000000000000ull, 0xc005 },
+        { 1ull << 63, 0x3ff0 }, { 1ull << 63, 0x4020 }, { 1ull << 63, 0x7ffe }, { 1ull << 63, 0xfffe },
+        { 1ull << 63, 0x7fff }, { 1ull << 63, 0xffff }, { 0xc000000000000001ull, 0x7fff },
+        { 0x8000000000000001ull, 0xffff }, { 0x4000000000000000ull, 0x3fff }, { 0, 0x7fff },
+    };
+    static const uint16_t cws[] = { 0x037f, 0x077f, 0x0b7f, 0x0f7f, 0x035f, 0x036f, 0x0367,
+                                    0x037e, 0x037d, 0x037b, 0x0340, 0x0b40 };
+    const unsigned ns = sizeof sp / sizeof sp[0], nc = sizeof cws / sizeof cws[0];
+    unsigned i, j, k;
+    long t;
+    for (k = 0; k < nc; k++)
+        for (i = 0; i < ns; i++) {
+            check_trans_special("f2xm1 sp", 0, cws[k], sp[i], sp[i]);
+            for (j = 0; j < ns; j++) {
+                check_trans_special("fyl2x sp", 1, cws[k], sp[i], sp[j]);
+                check_trans_special("fyl2xp1 sp", 2, cws[k], sp[i], sp[j]);
+            }
+        }
+    for (t = 0; t < n; t++) {
+        uint16_t cw = cws[rn(nc)];
+        f80 a, b;
+        /* F2XM1: +-1 and beyond */
+        a = rn(4) ? f80_make(rn(2), 16383 + rn(rn(2) ? 3 : 20000), rand_sig() | (1ull << 63))
+                  : f80_make(rn(2), 16383, 1ull << 63);
+        check_trans_special("f2xm1 sp", 0, cw, a, a);
+        /* FYL2X: x = 2^k, y tiny: exact results near and below the
+         * normal range; and x = +-0 with any y */
+        a = f80_make(0, 1 + rn(0x7ffe), 1ull << 63);
+        b = rn(2) ? f80_make(rn(2), 0, rand_sig() >> rn(64))
+                  : f80_make(rn(2), 1 + rn(20), rand_sig() | (1ull << 63));
+        check_trans_special("fyl2x sp", 1, cw, a, b);
+        check_trans_special("fyl2x sp", 1, cw, f80_make(rn(2), 0, 0), rand_f80());
+        /* FYL2XP1: 1 + x a power of two (exact results), and x <= -1 */
+        {
+            int e = (int)rn(63) - 62;     /* 1 + x = 2^e, e in [-62, 0] */
+            if (e == 0) e = 1 + (int)rn(62);
+            if (e < 0) a = f80_make(1, 16383 - 1, ~0ull << (64 + e));   /* -(1 - 2^e) */
+            else a = f80_from_i64(((int64_t)1 << e) - 1);
+        }
+        if (rn(2)) a = f80_make(1, 16383 + rn(rn(2) ? 2 : 0x3fff), rand_sig() | (1ull << 63));
+        b = rn(3) ? rand_f80() : f80_make(rn(2), 0, rand_sig() >> rn(64));
+        check_trans_special("fyl2xp1 sp", 2, cw, a, b);
+    }
+}
+
 /* The table itself must match this CPU. */
 static void check_kat_native(void)
 {
@@ -813,6 +938,7 @@ static void check_kat_native(void)
         case K_RNDINT: sw = nat_rndint(k->cw, &k->a, &w); break;
         case K_F2XM1: sw = nat_f2xm1(k->cw, &k->a, &w); break;
         case K_FYL2X: sw = nat_fyl2x(k->cw, &k->a, &k->b, &w); break;
+        case K_FYL2XP1: sw = nat_fyl2xp1(k->cw, &k->a, &k->b, &w); break;
         case K_FPATAN: sw = nat_fpatan(k->cw, &k->a, &k->b, &w); break;
         case K_FSIN: sw = nat_fsin(k->cw, &k->a, &w); break;
         default: sw = nat_fptan(k->cw, &k->a, &w2, &w); break;
@@ -834,6 +960,7 @@ static int run_native(void)
     test_int(150000);
     test_float(250000);
     test_trans(60000);
+    test_trans_special(20000);
     return 1;
 }
 #endif
