@@ -1,8 +1,8 @@
 #!/bin/sh
 # Command-line behaviour: bad input gets one 'relic:' line and status 1;
 # the demo ROM (the default guest) boots and powers off.
-#   cli.sh RELIC DEMO_ROM
-relic=$1 demo=$2
+#   cli.sh RELIC DEMO_ROM TEXTSCREEN_ROM IDEWRITE_ROM
+relic=$1 demo=$2 textrom=$3 iderom=$4
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
@@ -28,6 +28,24 @@ expect_error "-m too large" -m 100000 -bios "$demo"
 expect_error "bad -serial" -serial bogus: -bios "$demo"
 expect_error "bad accelerator" -accel kvm -bios "$demo"
 expect_error "missing option argument" -bios
+expect_error "missing disk image" -bios "$demo" -hda "$tmp/none.img"
+expect_error "directory as disk image" -bios "$demo" -hda "$tmp"
+expect_error "zero-length disk image" -bios "$demo" -hda "$tmp/empty.bin"
+expect_error "disk image of odd size" -bios "$demo" -hda "$tmp/odd.bin"
+expect_error "-cdrom with -hdc" -bios "$demo" -cdrom "$demo" -hdc "$demo"
+expect_error "bad -boot" -boot order=xyz -bios "$demo"
+
+# A guest write reaches the image; with -snapshot the image stays byte-for-byte.
+head -c 1048576 /dev/zero >"$tmp/disk.img"
+before=$(sha256sum <"$tmp/disk.img")
+"$relic" -bios "$iderom" -display none -device isa-debug-exit,iobase=0xf4 -hda "$tmp/disk.img" -snapshot </dev/null
+st=$?
+if [ "$st" -eq 1 ] && [ "$(sha256sum <"$tmp/disk.img")" = "$before" ]; then pass=$((pass + 1))
+else echo "FAIL: -snapshot: status $st, image changed or guest failed"; fail=$((fail + 1)); fi
+"$relic" -bios "$iderom" -display none -device isa-debug-exit,iobase=0xf4 -hda "$tmp/disk.img" </dev/null
+st=$?
+if [ "$st" -eq 1 ] && [ "$(dd if="$tmp/disk.img" bs=1 skip=512 count=8 2>/dev/null)" = "$(printf 'relic!\r\n')" ]; then pass=$((pass + 1))
+else echo "FAIL: IDE write: status $st, sector 1 does not hold the guest's bytes"; fail=$((fail + 1)); fi
 
 out=$("$relic" -bios "$demo" -nographic -device isa-debug-exit,iobase=0xf4 </dev/null 2>&1)
 st=$?
@@ -35,6 +53,12 @@ if [ "$st" -eq 1 ] && echo "$out" | grep -q "primes below 100: 2 3 5 7"; then
     pass=$((pass + 1))
 else
     echo "FAIL: demo ROM: status $st, output: $out"; fail=$((fail + 1))
+fi
+out=$("$relic" -bios "$textrom" -display none -device isa-debug-exit,iobase=0xf4 -text-screen - </dev/null 2>/dev/null)
+if [ "$(echo "$out" | head -1)" = "relic text screen" ] && [ "$(echo "$out" | sed -n 25p)" = ">" ]; then
+    pass=$((pass + 1))
+else
+    echo "FAIL: -text-screen: got:"; echo "$out"; fail=$((fail + 1))
 fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

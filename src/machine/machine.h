@@ -15,6 +15,10 @@
 #include "../devices/debugexit.h"
 #include "../devices/port92.h"
 #include "../devices/uart.h"
+#include "../devices/vga.h"
+#include "../devices/i8042.h"
+#include "../devices/disk.h"
+#include "../devices/ide.h"
 
 struct tracer;
 struct ui;
@@ -41,6 +45,14 @@ struct machine {
     struct uart uart[OPT_MAX_SERIAL];
     struct chardev chr[OPT_MAX_SERIAL];
     int has_uart[OPT_MAX_SERIAL];
+    struct vga vga;
+    int has_vga;
+    struct i8042 kbc;
+    struct ide_channel ide[2];
+    struct ide_bm ide_bm;
+    int ide_ok[2];
+    struct disk disk[4];            /* by IDE position: channel * 2 + unit */
+    int disk_ok[4];
 
     struct tracer *trace;
     struct ui *ui;

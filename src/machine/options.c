@@ -241,6 +241,32 @@ static int opt_snapshot(struct options *o, const char *arg, char *err, size_t er
     return 0;
 }
 
+/* Disk and boot options store the argument; the board opens the images
+ * and reports what is wrong with them. */
+#define PATH_OPT(fn, field) \
+    static int fn(struct options *o, const char *arg, char *err, size_t errlen) \
+    { (void)err; (void)errlen; o->field = arg; return 0; }
+PATH_OPT(opt_hda, hd[0])
+PATH_OPT(opt_hdb, hd[1])
+PATH_OPT(opt_hdc, hd[2])
+PATH_OPT(opt_hdd, hd[3])
+PATH_OPT(opt_cdrom, cdrom)
+PATH_OPT(opt_fda, fd[0])
+PATH_OPT(opt_fdb, fd[1])
+PATH_OPT(opt_kernel, kernel)
+PATH_OPT(opt_initrd, initrd)
+PATH_OPT(opt_append, append)
+PATH_OPT(opt_text_screen, text_screen)
+
+static int opt_boot(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    const char *order = strncmp(arg, "order=", 6) == 0 ? arg + 6 : arg;
+    if (!*order || strspn(order, "acdn") != strlen(order))
+        return fail(err, errlen, "-boot: '%s' is not a boot order of a, c, d and n", arg);
+    o->boot = order;
+    return 0;
+}
+
 static int opt_L(struct options *o, const char *arg, char *err, size_t errlen)
 {
     if (o->ndatadirs == OPT_MAX_DATADIRS)
@@ -282,6 +308,18 @@ static const struct optdef {
     { "no-reboot", NULL, opt_no_reboot, "exit instead of rebooting (status 0)" },
     { "snapshot", NULL, opt_snapshot, "do not write to disk images" },
     { "L", "DIR", opt_L, "look for firmware in DIR" },
+    { "hda", "FILE", opt_hda, "IDE primary master disk image (raw)" },
+    { "hdb", "FILE", opt_hdb, "IDE primary slave disk image (raw)" },
+    { "hdc", "FILE", opt_hdc, "IDE secondary master disk image (raw)" },
+    { "hdd", "FILE", opt_hdd, "IDE secondary slave disk image (raw)" },
+    { "cdrom", "FILE", opt_cdrom, "CD-ROM image (ISO), IDE secondary master" },
+    { "fda", "FILE", opt_fda, "first floppy image" },
+    { "fdb", "FILE", opt_fdb, "second floppy image" },
+    { "boot", "[order=]DRIVES", opt_boot, "boot order: a (floppy), c (disk), d (CD), n (network)" },
+    { "kernel", "FILE", opt_kernel, "Linux bzImage or Multiboot kernel to boot" },
+    { "initrd", "FILE", opt_initrd, "initial ramdisk for -kernel" },
+    { "append", "CMDLINE", opt_append, "kernel command line for -kernel" },
+    { "text-screen", "FILE", opt_text_screen, "at exit, write the VGA text screen to FILE ('-': stdout)" },
     { "version", NULL, opt_version, "print the version and exit" },
     { "h", NULL, opt_help, "print this help and exit" },
     { "help", NULL, opt_help, NULL },

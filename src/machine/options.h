@@ -51,6 +51,12 @@ struct options {
     int snapshot;                   /* accepted and stored: no disks yet */
     int ndatadirs;
     const char *datadir[OPT_MAX_DATADIRS];
+    const char *hd[4];              /* -hda..-hdd: IDE primary master/slave, secondary master/slave */
+    const char *cdrom;              /* -cdrom: secondary master unless -hdc is given */
+    const char *fd[2];              /* -fda, -fdb */
+    const char *boot;               /* -boot order=...|a|c|d as given */
+    const char *kernel, *initrd, *append;
+    const char *text_screen;        /* -text-screen FILE|-: dump the VGA text screen at exit */
 };
 
 /* Parses argv[1..argc-1]. Returns 0, or -1 with a one-line message (without

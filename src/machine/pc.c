@@ -207,6 +207,90 @@ static int init_debugexit(struct machine *m, char *err, size_t errlen)
     return 0;
 }
 
+static int init_vga(struct machine *m, char *err, size_t errlen)
+{
+    if (vga_init(&m->vga, &m->io, &m->pm, &m->clock) < 0)
+        return fail(err, errlen, "cannot set up the VGA (ports taken or out of memory)");
+    m->has_vga = 1;
+    return 0;
+}
+
+static void kbc_a20(void *opaque, int on)
+{
+    struct machine *m = opaque;
+    phys_set_a20(&m->pm, on);
+}
+
+static int init_kbc(struct machine *m, char *err, size_t errlen)
+{
+    /* IRQ 1 and 12 are wired when the PIC is on the board */
+    int rc = i8042_init(&m->kbc, &m->io, NULL, NULL, kbc_a20, request_reset, m);
+    return claimed(m, rc, 0x60, 1, "i8042", err, errlen);
+}
+
+/* -hda..-hdd and -cdrom: QEMU's positions (the CD is the secondary master). */
+static int attach_drive(struct machine *m, int pos, const char *path, enum disk_media media,
+                        char *err, size_t errlen)
+{
+    char why[512];
+    int snapshot = media == DISK_MEDIA_HD && m->opts.snapshot;
+    if (disk_open(&m->disk[pos], path, media, snapshot, why, sizeof why) < 0)
+        return fail(err, errlen, "%s", why);
+    m->disk_ok[pos] = 1;
+    enum ide_kind kind = media == DISK_MEDIA_CDROM ? IDE_ATAPI : IDE_ATA;
+    if (ide_attach(&m->ide[pos / 2], pos % 2, kind, &m->disk[pos], why, sizeof why) < 0)
+        return fail(err, errlen, "%s", why);
+    return 0;
+}
+
+static int init_ide(struct machine *m, char *err, size_t errlen)
+{
+    static const struct { uint16_t base, ctl; int irq; const char *name; } chan[2] = {
+        { IDE_PRIMARY_BASE, IDE_PRIMARY_CTL, IDE_PRIMARY_IRQ, "ide0" },
+        { IDE_SECONDARY_BASE, IDE_SECONDARY_CTL, IDE_SECONDARY_IRQ, "ide1" },
+    };
+    if (m->opts.cdrom && m->opts.hd[2])
+        return fail(err, errlen, "-cdrom and -hdc both want the secondary master");
+    for (int c = 0; c < 2; c++) {
+        /* IRQ 14/15 are wired when the PIC is on the board */
+        struct irq_line none = { NULL, NULL, chan[c].irq };
+        if (ide_init(&m->ide[c], &m->io, chan[c].base, chan[c].ctl, none, chan[c].name) < 0)
+            return claimed(m, -1, chan[c].base, 8, chan[c].name, err, errlen);
+        m->ide_ok[c] = 1;
+    }
+    ide_bm_init(&m->ide_bm, &m->pm, &m->ide[0], &m->ide[1]);
+    for (int pos = 0; pos < 4; pos++)
+        if (m->opts.hd[pos] && attach_drive(m, pos, m->opts.hd[pos], DISK_MEDIA_HD, err, errlen) < 0)
+            return -1;
+    if (m->opts.cdrom && attach_drive(m, 2, m->opts.cdrom, DISK_MEDIA_CDROM, err, errlen) < 0)
+        return -1;
+    return 0;
+}
+
+static void reset_ide(struct machine *m)
+{
+    ide_reset(&m->ide[0]);
+    ide_reset(&m->ide[1]);
+    ide_bm_reset(&m->ide_bm);
+}
+
+/* Options whose devices are not on the board yet: refuse them rather than
+ * boot a machine without what the user asked for. */
+static int init_unavailable(struct machine *m, char *err, size_t errlen)
+{
+    if (m->opts.fd[0] || m->opts.fd[1])
+        return fail(err, errlen, "-fda/-fdb: the floppy controller is not available yet");
+    if (m->opts.kernel || m->opts.initrd || m->opts.append)
+        return fail(err, errlen, "-kernel/-initrd/-append: direct kernel boot is not available yet");
+    if (m->opts.boot)
+        return fail(err, errlen, "-boot: boot order needs the PC firmware interface, not available yet");
+    return 0;
+}
+static void reset_nothing(struct machine *m) { (void)m; }
+
+static void reset_vga(struct machine *m) { vga_reset(&m->vga); }
+static void reset_kbc(struct machine *m) { i8042_reset(&m->kbc); }
+
 static void reset_debugcon(struct machine *m) { debugcon_reset(&m->debugcon); }
 static void reset_port92(struct machine *m) { port92_reset(&m->port92); }
 
@@ -230,6 +314,10 @@ static const struct device_kind {
     { init_debugcon, reset_debugcon },
     { init_port92, reset_port92 },
     { init_serial, reset_serial },
+    { init_vga, reset_vga },
+    { init_kbc, reset_kbc },
+    { init_ide, reset_ide },
+    { init_unavailable, reset_nothing },
     { init_debugexit, reset_debugexit },
 };
 #define N_DEVICE_KINDS (sizeof device_kinds / sizeof device_kinds[0])
@@ -299,6 +387,14 @@ void machine_free(struct machine *m)
         return;
     trace_free(m->trace);
     ui_free(m->ui);
+    if (m->has_vga)
+        vga_free(&m->vga);
+    for (int c = 0; c < 2; c++)
+        if (m->ide_ok[c])
+            ide_free(&m->ide[c]);
+    for (int d = 0; d < 4; d++)
+        if (m->disk_ok[d])
+            disk_close(&m->disk[d]);
     for (int i = 0; i < OPT_MAX_SERIAL; i++)
         if (m->has_uart[i])
             chardev_close(&m->chr[i]);
@@ -403,6 +499,22 @@ static int on_halt(struct machine *m, int *status)
     return 0;
 }
 
+/* -text-screen FILE: the VGA text screen as the guest left it, as UTF-8 lines. */
+static void dump_text_screen(struct machine *m)
+{
+    if (!m->opts.text_screen || !m->has_vga)
+        return;
+    int to_stdout = strcmp(m->opts.text_screen, "-") == 0;
+    FILE *f = to_stdout ? stdout : fopen(m->opts.text_screen, "w");
+    if (!f) {
+        fprintf(stderr, "relic: cannot write the text screen to '%s': %s\n", m->opts.text_screen, strerror(errno));
+        return;
+    }
+    vga_text_dump(&m->vga, f);
+    if (to_stdout) fflush(f);
+    else fclose(f);
+}
+
 int machine_run(struct machine *m)
 {
     int status = MACHINE_EXIT_OK;
@@ -421,5 +533,6 @@ int machine_run(struct machine *m)
         }
     }
     trace_flush(m->trace);
+    dump_text_screen(m);
     return status;
 }

@@ -62,6 +62,21 @@ void phys_set_readonly(struct physmem *pm, int region, int readonly)
     pm->map_generation++;
 }
 
+void phys_set_backing(struct physmem *pm, int region, uint8_t *host, int readonly, uint8_t *write_host)
+{
+    struct phys_region *r = &pm->region[region];
+    /* New bytes behind the addresses: code decoded from the old ones is
+     * stale, as if every byte had been written. */
+    if (host != r->host && pm->on_code_write)
+        for (uint32_t i = 0, page = r->base >> 12; i < r->size >> 12 && page < PHYS_PAGES; i++, page++)
+            if (pm->code_page[page])
+                pm->on_code_write(pm->code_opaque, page << 12, 4096);
+    r->host = host;
+    r->kind = readonly ? PHYS_ROM : PHYS_RAM;
+    r->write_host = readonly ? write_host : NULL;
+    pm->map_generation++;
+}
+
 void phys_set_a20(struct physmem *pm, int on)
 {
     uint32_t m = on ? ~0u : ~(1u << 20);
@@ -98,8 +113,15 @@ static uint8_t read_byte(struct physmem *pm, uint32_t paddr)
 static void write_byte(struct physmem *pm, uint32_t paddr, uint8_t v)
 {
     struct phys_region *r = phys_region_at(pm, paddr);
-    if (!r || r->kind == PHYS_ROM)
+    if (!r)
         return;
+    if (r->kind == PHYS_ROM) {
+        if (r->write_host) {
+            note_write(pm, paddr, 1);
+            r->write_host[paddr - r->base] = v;
+        }
+        return;
+    }
     if (r->kind == PHYS_MMIO) {
         r->ops->write(r->opaque, paddr - r->base, v, 1);
         return;
@@ -133,14 +155,14 @@ void phys_write(struct physmem *pm, uint32_t paddr, uint32_t val, int size)
     paddr &= pm->a20_mask;
     if ((paddr & 0xfff) <= 0x1000u - (unsigned)size) {
         struct phys_region *r = phys_region_at(pm, paddr);
-        if (!r || r->kind == PHYS_ROM)
+        if (!r || (r->kind == PHYS_ROM && !r->write_host))
             return;
         if (r->kind == PHYS_MMIO) {
             r->ops->write(r->opaque, paddr - r->base, val, size);
             return;
         }
         note_write(pm, paddr, size);
-        uint8_t *p = r->host + (paddr - r->base);
+        uint8_t *p = (r->kind == PHYS_ROM ? r->write_host : r->host) + (paddr - r->base);
         if (size == 1) *p = (uint8_t)val;
         else if (size == 2) st16le(p, (uint16_t)val);
         else st32le(p, val);

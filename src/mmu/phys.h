@@ -20,6 +20,7 @@ struct phys_region {
     uint32_t base, size;
     enum phys_kind kind;
     uint8_t *host;                 /* RAM and ROM: backing bytes */
+    uint8_t *write_host;           /* ROM only: where writes land (PAM write-only); NULL = dropped */
     const struct mmio_ops *ops;    /* MMIO */
     void *opaque;
     const char *name;
@@ -56,6 +57,11 @@ int phys_add_mmio(struct physmem *pm, uint32_t base, uint32_t size, const struct
 
 /* Switch a region between RAM and ROM behaviour (PAM shadowing). */
 void phys_set_readonly(struct physmem *pm, int region, int readonly);
+/* Re-points a RAM/ROM region (PAM shadowing): reads come from host; with
+ * readonly clear it is RAM over host, with readonly set it is ROM whose
+ * writes land in write_host (same offset) or are dropped when NULL. When
+ * host changes, code decoded from the region's pages is invalidated. */
+void phys_set_backing(struct physmem *pm, int region, uint8_t *host, int readonly, uint8_t *write_host);
 
 void phys_set_a20(struct physmem *pm, int on);
 

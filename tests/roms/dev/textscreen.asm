@@ -1,0 +1,24 @@
+; Writes a line into the VGA text buffer (mode 3 after reset) and exits;
+; tests/cli.sh reads it back with -text-screen.
+bits 16
+org 0
+start:  mov ax, 0xb800
+        mov es, ax
+        mov si, msg
+        xor di, di
+        mov ah, 0x07
+.next:  cs lodsb
+        test al, al
+        jz .done
+        stosw
+        jmp .next
+.done:  mov di, 160 * 24                ; and something on the last row
+        mov ax, 0x1f00 | '>'
+        stosw
+        xor al, al
+        out 0xf4, al
+        hlt
+msg:    db "relic text screen", 0
+times 0xfff0-($-$$) db 0
+        jmp 0xf000:start
+times 0x10000-($-$$) db 0
