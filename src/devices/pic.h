@@ -63,9 +63,8 @@ int pic_init(struct pic *p, struct iobus *bus,
              void (*intr_changed)(void *opaque, int level), void *opaque);
 /* Power-on / machine reset: both chips uninitialised, ELCR all edge. */
 void pic_reset(struct pic *p);
-/* Sets the level of IRQ line irq (0..15). Fits struct irq_line's set:
- * { .set = (void (*)(void *, int, int))pic_set_irq ... } or use
- * pic_irq_line_set with opaque = the pic. */
+/* Sets the level of IRQ line irq (0..15). pic_irq_line_set is the same with
+ * the signature of struct irq_line's set: { pic_irq_line_set, pic, irq }. */
 void pic_set_irq(struct pic *p, int irq, int level);
 void pic_irq_line_set(void *opaque, int irq, int level);
 /* 1 while the master asserts INTR. */

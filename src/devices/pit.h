@@ -63,7 +63,7 @@ void pit_reset(struct pit *p);
 /* Channel n's OUT pin now, and its current count (what a latch would read). */
 int pit_out(struct pit *p, int n);
 unsigned pit_count(struct pit *p, int n);
-/* Speaker: 1 while channel 2 drives the speaker (port 0x61 bits 0 and 1 set),
- * and the channel's reload, for a backend that wants a tone (freq = PIT_HZ / reload). */
+/* Speaker: 1 while channel 2 drives the speaker (port 0x61 bits 0 and 1
+ * set); a sound backend takes the tone from ch[2].reload (PIT_HZ / reload Hz). */
 int pit_speaker_on(struct pit *p);
 #endif

@@ -19,6 +19,13 @@
 #include "../devices/i8042.h"
 #include "../devices/disk.h"
 #include "../devices/ide.h"
+#include "../devices/pic.h"
+#include "../devices/pit.h"
+#include "../devices/rtc.h"
+#include "../devices/pci.h"
+#include "../devices/i440fx.h"
+#include "../devices/piix.h"
+#include "../devices/fw_cfg.h"
 
 struct tracer;
 struct ui;
@@ -54,6 +61,21 @@ struct machine {
     struct disk disk[4];            /* by IDE position: channel * 2 + unit */
     int disk_ok[4];
 
+    /* the chipset (chipset.c) */
+    struct pic pic;
+    struct irq_line irq[16];        /* ISA IRQ lines into the PICs */
+    struct pit pit;
+    struct rtc rtc;
+    struct pci_bus pci;
+    struct i440fx i440fx;
+    struct piix3 piix3;
+    struct piix_pm piix_pm;
+    struct pci_func ide_func, vga_func;
+    uint16_t ide_bm_base;
+    struct fw_cfg fw_cfg;
+    int chipset_ok;
+    int poweroff_requested;
+
     struct tracer *trace;
     struct ui *ui;
 
@@ -77,4 +99,9 @@ int machine_run(struct machine *m);
 /* RESET: CPU, devices and A20; memory is kept. */
 void machine_reset(struct machine *m);
 void machine_free(struct machine *m);
+
+/* chipset.c: the PC chipset; init after the RAM, the BIOS image and the VGA. */
+int chipset_init(struct machine *m, void (*request_reset)(void *opaque), char *err, size_t errlen);
+void chipset_reset(struct machine *m);
+void chipset_free(struct machine *m);
 #endif

@@ -67,7 +67,7 @@ static void request_reset(void *opaque)
 
 static void uart_irq(void *opaque, int level)
 {
-    (void)opaque; (void)level;      /* no interrupt controller yet */
+    irq_set(opaque, level);         /* opaque: the machine's ISA IRQ line */
 }
 
 static uint64_t machine_clock_ns(void *opaque)
@@ -124,14 +124,12 @@ static int read_bios(struct machine *m, const char *path, char *err, size_t errl
     return 0;
 }
 
-/* The image ends at 4 GiB, where the CPU starts; its last 128 KiB also
- * appear just below 1 MiB, where real-mode code reaches it (as the PC's
- * chipset decodes both ranges to the firmware chip). */
+/* The image ends at 4 GiB, where the CPU starts. Its last 128 KiB also
+ * appear just below 1 MiB: the i440FX (chipset.c) maps them there, under
+ * the control of its PAM registers, as the PC's chipset does. */
 static int map_bios(struct machine *m, char *err, size_t errlen)
 {
-    uint32_t low = m->bios_size < BIOS_LOW_WINDOW ? m->bios_size : BIOS_LOW_WINDOW;
-    if (phys_add_ram_alias(&m->pm, (uint32_t)(0u - m->bios_size), m->bios_size, m->bios, 1, "bios") < 0 ||
-        phys_add_ram_alias(&m->pm, 0x100000u - low, low, m->bios + m->bios_size - low, 1, "bios-low") < 0)
+    if (phys_add_ram_alias(&m->pm, (uint32_t)(0u - m->bios_size), m->bios_size, m->bios, 1, "bios") < 0)
         return fail(err, errlen, "cannot map the BIOS");
     return 0;
 }
@@ -190,7 +188,7 @@ static int init_serial(struct machine *m, char *err, size_t errlen)
         if (claimed(m, rc, p->base, 8, p->name, err, errlen) < 0)
             return -1;
         uart_set_backend(&m->uart[i], chardev_write, &m->chr[i]);
-        uart_set_irq_handler(&m->uart[i], uart_irq, m);
+        uart_set_irq_handler(&m->uart[i], uart_irq, &m->irq[p->irq]);
     }
     return 0;
 }
@@ -223,8 +221,7 @@ static void kbc_a20(void *opaque, int on)
 
 static int init_kbc(struct machine *m, char *err, size_t errlen)
 {
-    /* IRQ 1 and 12 are wired when the PIC is on the board */
-    int rc = i8042_init(&m->kbc, &m->io, NULL, NULL, kbc_a20, request_reset, m);
+    int rc = i8042_init(&m->kbc, &m->io, &m->irq[1], &m->irq[12], kbc_a20, request_reset, m);
     return claimed(m, rc, 0x60, 1, "i8042", err, errlen);
 }
 
@@ -252,9 +249,7 @@ static int init_ide(struct machine *m, char *err, size_t errlen)
     if (m->opts.cdrom && m->opts.hd[2])
         return fail(err, errlen, "-cdrom and -hdc both want the secondary master");
     for (int c = 0; c < 2; c++) {
-        /* IRQ 14/15 are wired when the PIC is on the board */
-        struct irq_line none = { NULL, NULL, chan[c].irq };
-        if (ide_init(&m->ide[c], &m->io, chan[c].base, chan[c].ctl, none, chan[c].name) < 0)
+        if (ide_init(&m->ide[c], &m->io, chan[c].base, chan[c].ctl, m->irq[chan[c].irq], chan[c].name) < 0)
             return claimed(m, -1, chan[c].base, 8, chan[c].name, err, errlen);
         m->ide_ok[c] = 1;
     }
@@ -289,6 +284,11 @@ static int init_unavailable(struct machine *m, char *err, size_t errlen)
 static void reset_nothing(struct machine *m) { (void)m; }
 
 static void reset_vga(struct machine *m) { vga_reset(&m->vga); }
+
+static int init_chipset(struct machine *m, char *err, size_t errlen)
+{
+    return chipset_init(m, request_reset, err, errlen);
+}
 static void reset_kbc(struct machine *m) { i8042_reset(&m->kbc); }
 
 static void reset_debugcon(struct machine *m) { debugcon_reset(&m->debugcon); }
@@ -313,8 +313,9 @@ static const struct device_kind {
 } device_kinds[] = {
     { init_debugcon, reset_debugcon },
     { init_port92, reset_port92 },
-    { init_serial, reset_serial },
     { init_vga, reset_vga },
+    { init_chipset, chipset_reset },
+    { init_serial, reset_serial },
     { init_kbc, reset_kbc },
     { init_ide, reset_ide },
     { init_unavailable, reset_nothing },
@@ -387,6 +388,7 @@ void machine_free(struct machine *m)
         return;
     trace_free(m->trace);
     ui_free(m->ui);
+    chipset_free(m);
     if (m->has_vga)
         vga_free(&m->vga);
     for (int c = 0; c < 2; c++)
@@ -453,6 +455,10 @@ static int serve_requests(struct machine *m, int *status)
         *status = m->exit_status;
         return 1;
     }
+    if (m->poweroff_requested) {    /* ACPI S5 from the guest: a clean power-off */
+        *status = MACHINE_EXIT_OK;
+        return 1;
+    }
     if (m->reset_requested) {
         m->reset_requested = 0;
         if (m->opts.no_reboot) {    /* QEMU turns a reset into a clean exit */
@@ -487,14 +493,15 @@ static void wait_for_event(struct machine *m)
 
 static int on_halt(struct machine *m, int *status)
 {
-    /* With IF clear only NMI wakes the CPU, and nothing raises NMI unless a
-     * timer is still due to fire. */
-    if (!(cpu_get_eflags(&m->cpu) & F_IF) && !m->cpu.nmi_pending &&
-        vclock_next_deadline(&m->clock) == VCLOCK_NEVER) {
+    /* With IF clear only NMI wakes the CPU, and nothing on this board raises NMI. */
+    if (!(cpu_get_eflags(&m->cpu) & F_IF) && !m->cpu.nmi_pending) {
         fprintf(stderr, "relic: guest halted with interrupts disabled\n");
         *status = MACHINE_EXIT_HALTED;
         return 1;
     }
+    /* an interrupt raised by the devices just served wakes it now */
+    if ((m->cpu.intr_line && (cpu_get_eflags(&m->cpu) & F_IF)) || m->cpu.nmi_pending)
+        return 0;
     wait_for_event(m);
     return 0;
 }
