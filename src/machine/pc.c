@@ -277,8 +277,6 @@ static int init_unavailable(struct machine *m, char *err, size_t errlen)
         return fail(err, errlen, "-fda/-fdb: the floppy controller is not available yet");
     if (m->opts.kernel || m->opts.initrd || m->opts.append)
         return fail(err, errlen, "-kernel/-initrd/-append: direct kernel boot is not available yet");
-    if (m->opts.boot)
-        return fail(err, errlen, "-boot: boot order needs the PC firmware interface, not available yet");
     return 0;
 }
 static void reset_nothing(struct machine *m) { (void)m; }
