@@ -63,20 +63,30 @@ static void unlink_hash(struct block_cache *bc, struct block *b)
         if (*pp == b) { *pp = b->hnext; return; }
 }
 
+/* A block sits in the page-hash chain of its first page (link 0) and, if
+ * an instruction straddles into a second page hashing elsewhere, in that
+ * page's chain too (link 1). Which link continues a chain follows from the
+ * bucket, so hash collisions between pages are harmless. */
+static int chain_slot(const struct block *b, unsigned bucket)
+{
+    return page_hash(b->phys >> 12) == bucket ? 0 : 1;
+}
+
 static void invalidate_page_bucket(struct cpu *c, uint32_t page, uint32_t lo, uint32_t hi)
 {
     struct block_cache *bc = c->bc;
-    struct block **pp = &bc->pages[page_hash(page)];
+    unsigned bucket = page_hash(page);
+    struct block **pp = &bc->pages[bucket];
     while (*pp) {
         struct block *b = *pp;
-        int slot = (b->phys >> 12) == page ? 0 : 1;
-        int on_page = slot == 0 || b->phys_page2 == page;
+        int slot = chain_slot(b, bucket);
+        int on_page = (b->phys >> 12) == page || (b->phys_page2 != ~0u && (b->phys_page2 >> 12) == page);
         if (on_page && !b->dead && b->phys <= hi && b->phys_last >= lo) {
             b->dead = 1;
             unlink_hash(bc, b);
             if (b == bc->running) c->stop_block = 1;
         }
-        if (on_page && b->dead) { *pp = b->pnext[slot]; continue; }
+        if (b->dead) { *pp = b->pnext[slot]; continue; }
         pp = &b->pnext[slot];
     }
 }
@@ -192,12 +202,14 @@ static struct block *decode_block(struct cpu *c, uint32_t phys)
     b->pnext[0] = bc->pages[ph];
     bc->pages[ph] = b;
     mark_code_page(c, phys >> 12);
-    if (b->phys_page2 != ~0u) {
+    b->pnext[1] = NULL;
+    if (b->phys_page2 != ~0u && page_hash(b->phys_page2 >> 12) != ph) {
         unsigned ph2 = page_hash(b->phys_page2 >> 12);
         b->pnext[1] = bc->pages[ph2];
         bc->pages[ph2] = b;
-        mark_code_page(c, b->phys_page2 >> 12);
     }
+    if (b->phys_page2 != ~0u)
+        mark_code_page(c, b->phys_page2 >> 12);
     return b;
 }
 

@@ -121,6 +121,11 @@ static uint32_t pm_io_read(void *opaque, uint16_t port, int size)
     if (!pm->decoding)
         return 0xffffffffu >> (32 - 8 * size);
     unsigned off = (uint16_t)(port - pm->io_base);
+    /* the timer is sampled once per access: reading it byte by byte from
+     * a moving clock would tear (a later byte's carry missing from an
+     * earlier one), and the guest would see time run backwards */
+    if (off == PM_PMTMR && size == 4)
+        return piix_pm_timer(pm);
     uint32_t v = 0;
     for (int i = 0; i < size; i++)
         v |= (uint32_t)pm_read_byte(pm, (off + i) % PIIX_PM_IOSIZE) << (8 * i);

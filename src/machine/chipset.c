@@ -96,9 +96,37 @@ static void fill_fw_cfg(struct machine *m)
     add_file_from_disk(m, "vgaroms/vgabios-stdvga.bin", VGA_ROM_PATH);
 }
 
+static int floppy_read(void *opaque, uint64_t off, void *buf, size_t len) { return disk_read(opaque, off, buf, len); }
+static int floppy_write(void *opaque, uint64_t off, const void *buf, size_t len) { return disk_write(opaque, off, buf, len); }
+
+/* -fda/-fdb: raw images whose size names the format (360K .. 2.88M). */
+static int attach_floppies(struct machine *m, char *err, size_t errlen)
+{
+    for (int n = 0; n < 2; n++) {
+        const char *path = m->opts.fd[n];
+        char why[512];
+        fdc_drive_connect(&m->fdc, n);
+        if (!path)
+            continue;
+        if (disk_open(&m->floppy[n], path, DISK_MEDIA_HD, m->opts.snapshot, why, sizeof why) < 0) {
+            snprintf(err, errlen, "%s", why);
+            return -1;
+        }
+        m->floppy_ok[n] = 1;
+        if (fdc_drive_insert(&m->fdc, n, m->floppy[n].size, floppy_read, floppy_write, &m->floppy[n], 0) < 0) {
+            snprintf(err, errlen, "floppy image '%s': %llu bytes is not a floppy format (360K, 720K, 1.2M, 1.44M, 2.88M)",
+                     path, (unsigned long long)m->floppy[n].size);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static void fill_cmos(struct machine *m)
 {
     struct rtc_pc_config rc = { 0 };
+    for (int n = 0; n < 2; n++)
+        rc.floppy[n] = m->floppy_ok[n] ? fdc_cmos_type(m->floppy[n].size) : CMOS_FD_NONE;
     int n = 0;
     const char *order = m->opts.boot ? m->opts.boot : (m->opts.cdrom && !m->opts.hd[0] ? "dc" : "cd");
     for (const char *p = order; *p && n < 3; p++)
@@ -137,6 +165,12 @@ int chipset_init(struct machine *m, void (*request_reset)(void *opaque), char *e
     pci_func_set_bar(&m->vga_func, 0, VGA_VRAM_SIZE, PCI_BAR_MEM, vga_lfb_bar_map);
     if (pci_register(&m->pci, &m->vga_func, 0x10) < 0)
         return fail(err, errlen, "VGA PCI function");
+    if (dma_init(&m->dma, &m->io, &m->pm) < 0)
+        return fail(err, errlen, "8237 DMA controllers");
+    if (fdc_init(&m->fdc, &m->io, FDC_BASE, &m->dma, FDC_DMA_CHANNEL, m->irq[6], &m->clock) < 0)
+        return fail(err, errlen, "floppy controller");
+    if (attach_floppies(m, err, errlen) < 0)
+        return -1;
     if (fw_cfg_init(&m->fw_cfg, &m->io, &m->pm) < 0)
         return fail(err, errlen, "fw_cfg interface");
     fill_fw_cfg(m);
@@ -155,11 +189,16 @@ void chipset_reset(struct machine *m)
     piix3_reset(&m->piix3);
     piix_pm_reset(&m->piix_pm);
     fw_cfg_reset(&m->fw_cfg);
+    dma_reset(&m->dma);
+    fdc_reset(&m->fdc);
     m->cpu.intr_line = 0;
 }
 
 void chipset_free(struct machine *m)
 {
+    for (int n = 0; n < 2; n++)
+        if (m->floppy_ok[n])
+            disk_close(&m->floppy[n]);
     if (!m->chipset_ok)
         return;
     fw_cfg_free(&m->fw_cfg);

@@ -26,13 +26,15 @@
 #include "../devices/i440fx.h"
 #include "../devices/piix.h"
 #include "../devices/fw_cfg.h"
+#include "../devices/dma.h"
+#include "../devices/fdc.h"
 
 struct tracer;
 struct ui;
 
 #define BIOS_MAX_SIZE (16u << 20)
 #define BIOS_LOW_WINDOW (128u << 10)    /* the part also seen just below 1 MiB */
-#define DEFAULT_BIOS "demo.bin"
+#define DEFAULT_BIOS "/usr/share/seabios/bios.bin"   /* Debian's SeaBIOS, installed by scripts/setup.sh */
 
 /* Exit statuses of machine_run besides the guest's own (isa-debug-exit). */
 enum { MACHINE_EXIT_OK = 0, MACHINE_EXIT_HALTED = 2 };
@@ -73,6 +75,10 @@ struct machine {
     struct pci_func ide_func, vga_func;
     uint16_t ide_bm_base;
     struct fw_cfg fw_cfg;
+    struct dma dma;
+    struct fdc fdc;
+    struct disk floppy[2];
+    int floppy_ok[2];
     int chipset_ok;
     int poweroff_requested;
 

@@ -295,7 +295,7 @@ static const struct optdef {
     opt_handler handle;
     const char *help;
 } optdefs[] = {
-    { "bios", "FILE", opt_bios, "firmware image, mapped to end at 4 GiB (default: the demo ROM)" },
+    { "bios", "FILE", opt_bios, "firmware image, mapped to end at 4 GiB (default: SeaBIOS, /usr/share/seabios/bios.bin)" },
     { "m", "SIZE", opt_m, "guest RAM: MiB, or with a K/M/G suffix (default 128M, at most 3584M)" },
     { "display", "none|sdl", opt_display, "display backend (default none)" },
     { "nographic", NULL, opt_nographic, "no display; the serial port goes to stdio" },

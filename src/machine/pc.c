@@ -273,8 +273,6 @@ static void reset_ide(struct machine *m)
  * boot a machine without what the user asked for. */
 static int init_unavailable(struct machine *m, char *err, size_t errlen)
 {
-    if (m->opts.fd[0] || m->opts.fd[1])
-        return fail(err, errlen, "-fda/-fdb: the floppy controller is not available yet");
     if (m->opts.kernel || m->opts.initrd || m->opts.append)
         return fail(err, errlen, "-kernel/-initrd/-append: direct kernel boot is not available yet");
     return 0;

@@ -478,6 +478,21 @@ static void test_misc(struct rig *r)
     CHECK_EQ(fdc_result(r, res, 16), 7);
     CHECK_EQ(res[0], ST0_IC_ABNORMAL);      /* non-DMA transfers end at EOT with EN */
     CHECK_EQ(res[1], ST1_EN);
+    /* ... and a PIO write of one sector (cylinder 5, head 0, sector 9). */
+    CHECK_EQ(CMD(r, 0x45, 0x00, 5, 0, 9, 2, 9, 0x1b, 0xff), 0);
+    CHECK_EQ(inb(r, 0x3f4), MSR_RQM | MSR_NDMA | MSR_CB);
+    for (int i = 0; i < 512; i++)
+        outb(r, 0x3f5, (uint8_t)(i ^ 0x5a));
+    CHECK_EQ(r->irq, 1);
+    CHECK_EQ(fdc_result(r, res, 16), 7);
+    CHECK_EQ(res[1], ST1_EN);
+    CHECK_EQ(res[3], 6);                    /* past EOT: next cylinder, sector 1 */
+    CHECK_EQ(res[5], 1);
+    fseek(r->img, lba_off(5, 0, 9), SEEK_SET);
+    ok = 1;
+    for (int i = 0; i < 512; i++)
+        ok &= fgetc(r->img) == ((i ^ 0x5a) & 0xff);
+    CHECK(ok);
     CHECK_EQ(CMD(r, FDC_CMD_SPECIFY, 0xaf, 0x02), 0);
 
     /* Media change: eject, DIR bit 7; READ finds no medium. */
