@@ -80,6 +80,7 @@ struct machine {
     struct disk floppy[2];
     int floppy_ok[2];
     int chipset_ok;
+    const char *const *extra_dirs;  /* where firmware files are looked up after -L */
     int poweroff_requested;
 
     struct tracer *trace;
@@ -110,4 +111,6 @@ void machine_free(struct machine *m);
 int chipset_init(struct machine *m, void (*request_reset)(void *opaque), char *err, size_t errlen);
 void chipset_reset(struct machine *m);
 void chipset_free(struct machine *m);
+/* linuxload.c: -kernel/-initrd/-append into fw_cfg with the loader ROM. */
+int linux_load(struct machine *m, const uint8_t *rom, size_t rom_len, char *err, size_t errlen);
 #endif

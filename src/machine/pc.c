@@ -269,15 +269,24 @@ static void reset_ide(struct machine *m)
     ide_bm_reset(&m->ide_bm);
 }
 
-/* Options whose devices are not on the board yet: refuse them rather than
- * boot a machine without what the user asked for. */
-static int init_unavailable(struct machine *m, char *err, size_t errlen)
-{
-    if (m->opts.kernel || m->opts.initrd || m->opts.append)
-        return fail(err, errlen, "-kernel/-initrd/-append: direct kernel boot is not available yet");
-    return 0;
-}
 static void reset_nothing(struct machine *m) { (void)m; }
+
+/* -kernel: the bzImage goes to SeaBIOS through fw_cfg with relic's loader ROM. */
+static int init_linux(struct machine *m, char *err, size_t errlen)
+{
+    if (!m->opts.kernel && !m->opts.initrd && !m->opts.append)
+        return 0;
+    char path[4096];
+    if (find_file(m, m->extra_dirs, "linuxboot.bin", path, sizeof path) < 0)
+        return fail(err, errlen, "cannot find relic's Linux loader ROM 'linuxboot.bin' (give -L DIR)");
+    FILE *f = fopen(path, "rb");
+    static uint8_t rom[64 << 10];
+    size_t n = f ? fread(rom, 1, sizeof rom, f) : 0;
+    if (f) fclose(f);
+    if (!n)
+        return fail(err, errlen, "cannot read the Linux loader ROM '%s'", path);
+    return linux_load(m, rom, n, err, errlen);
+}
 
 static void reset_vga(struct machine *m) { vga_reset(&m->vga); }
 
@@ -314,7 +323,7 @@ static const struct device_kind {
     { init_serial, reset_serial },
     { init_kbc, reset_kbc },
     { init_ide, reset_ide },
-    { init_unavailable, reset_nothing },
+    { init_linux, reset_nothing },
     { init_debugexit, reset_debugexit },
 };
 #define N_DEVICE_KINDS (sizeof device_kinds / sizeof device_kinds[0])
@@ -323,6 +332,7 @@ static const struct device_kind {
 
 static int build(struct machine *m, const char *const *extra, char *err, size_t errlen)
 {
+    m->extra_dirs = extra;
     vclock_init(&m->clock, VCLOCK_HOST);
     if (phys_init(&m->pm, (uint32_t)m->opts.ram_size) < 0)
         return fail(err, errlen, "cannot allocate %llu MiB of guest RAM",

@@ -1,0 +1,105 @@
+#!/bin/sh
+# Builds a small initramfs (cpio newc, gzip) around a static i386 busybox,
+# for booting test kernels on relic (or QEMU) with a serial console.
+#
+#   scripts/mkinitramfs.sh [-b BUSYBOX] [-o OUT] [-s SCRIPT]
+#     -b BUSYBOX  static busybox binary (default: $RELIC_GUESTS/busybox, else
+#                 build/guests/busybox in the repo, from fetch-guests.sh)
+#     -o OUT      output file (default: $RELIC_GUESTS/initramfs.gz, else build/guests/initramfs.gz)
+#     -s SCRIPT   also install SCRIPT as /etc/relic-cmd and run it by default instead of a shell
+#
+# What /init does: mounts proc, sysfs, devtmpfs; prints a banner; then
+#   - kernel cmdline relic.cmd=test   runs /etc/relic-test (uname, cpuinfo, interrupts, poweroff)
+#   - kernel cmdline relic.cmd=PATH   runs the script PATH from the initramfs
+#   - else, with -s, runs /etc/relic-cmd
+#   - else a shell on the console (setsid cttyhack sh: job control works);
+#     leaving the shell powers off.
+# A script that returns powers the machine off too (poweroff -f), so QEMU or
+# relic exits. Needs: sh, cpio, gzip, find (Debian base + cpio).
+set -eu
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+GUESTS=${RELIC_GUESTS:-$REPO/build/guests}
+BUSYBOX=$GUESTS/busybox
+OUT=$GUESTS/initramfs.gz
+SCRIPT=
+while getopts b:o:s: opt; do
+    case $opt in
+    b) BUSYBOX=$OPTARG ;;
+    o) OUT=$OPTARG ;;
+    s) SCRIPT=$OPTARG ;;
+    *) echo "usage: $0 [-b BUSYBOX] [-o OUT] [-s SCRIPT]" >&2; exit 2 ;;
+    esac
+done
+
+die() { echo "mkinitramfs: error: $*" >&2; exit 1; }
+[ -f "$BUSYBOX" ] || die "no busybox at $BUSYBOX (run scripts/fetch-guests.sh, or pass -b)"
+command -v cpio >/dev/null || die "cpio not found (apt-get install cpio)"
+command -v gzip >/dev/null || die "gzip not found"
+[ -z "$SCRIPT" ] || [ -f "$SCRIPT" ] || die "no script $SCRIPT"
+
+ROOT=$(mktemp -d)
+trap 'rm -rf "$ROOT"' EXIT
+mkdir -p "$ROOT/bin" "$ROOT/sbin" "$ROOT/etc" "$ROOT/proc" "$ROOT/sys" "$ROOT/dev" \
+         "$ROOT/tmp" "$ROOT/root" "$ROOT/usr/bin" "$ROOT/usr/sbin"
+cp "$BUSYBOX" "$ROOT/bin/busybox"
+chmod 755 "$ROOT/bin/busybox"
+# Applet links are made at boot (busybox --install -s) so the image does not
+# depend on the host being able to run an i386 binary.
+
+cat > "$ROOT/init" <<'EOF'
+#!/bin/busybox sh
+/bin/busybox --install -s
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root TERM=${TERM:-vt100}
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null || mdev -s
+mkdir -p /dev/pts && mount -t devpts devpts /dev/pts 2>/dev/null
+echo
+echo "relic initramfs: $(uname -sr) on $(uname -m), busybox $(busybox | head -n 1 | cut -d' ' -f2)"
+cmd=
+for arg in $(cat /proc/cmdline); do
+    case $arg in relic.cmd=*) cmd=${arg#relic.cmd=} ;; esac
+done
+case $cmd in
+"") [ -x /etc/relic-cmd ] && cmd=/etc/relic-cmd ;;
+/*) ;;
+*) cmd=/etc/relic-$cmd ;;
+esac
+if [ -n "$cmd" ]; then
+    echo "relic initramfs: running $cmd"
+    sh "$cmd"
+    echo "relic initramfs: $cmd exited with $?"
+else
+    echo "relic initramfs: shell on the console (exit to power off)"
+    setsid cttyhack sh -l
+fi
+sync
+poweroff -f
+EOF
+chmod 755 "$ROOT/init"
+
+cat > "$ROOT/etc/relic-test" <<'EOF'
+# The standard relic boot check: identify the machine, then power off.
+uname -a
+cat /proc/cpuinfo
+cat /proc/interrupts
+echo "relic-test: done"
+poweroff -f
+EOF
+chmod 755 "$ROOT/etc/relic-test"
+
+if [ -n "$SCRIPT" ]; then
+    cp "$SCRIPT" "$ROOT/etc/relic-cmd"
+    chmod 755 "$ROOT/etc/relic-cmd"
+fi
+echo 'root:x:0:0:root:/root:/bin/sh' > "$ROOT/etc/passwd"
+echo 'root:x:0:' > "$ROOT/etc/group"
+echo 'export PS1="relic# "' > "$ROOT/etc/profile"
+
+mkdir -p "$(dirname "$OUT")"
+OUTABS=$(cd "$(dirname "$OUT")" && pwd)/$(basename "$OUT")
+# Device nodes the kernel needs before devtmpfs is mounted are created by
+# the kernel itself (CONFIG_DEVTMPFS); owner root for every file.
+(cd "$ROOT" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -9 > "$OUTABS")
+echo "mkinitramfs: wrote $OUT ($(wc -c < "$OUTABS") bytes)"
