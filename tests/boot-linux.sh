@@ -3,7 +3,8 @@
 # through SeaBIOS and relic's loader ROM, runs `uname -a; cat /proc/cpuinfo;
 # cat /proc/interrupts` on ttyS0, and `poweroff -f` ends relic with status 0.
 # The kernel must not complain about lost timer ticks, spurious IRQs or an
-# unknown CPU. The guest files come from Debian's packages
+# unknown CPU. Booted twice: with -kernel (relic's loader ROM) and from an
+# ISO image through ATAPI and isolinux. The guest files come from Debian's packages
 # (scripts/fetch-guests.sh, scripts/mkinitramfs.sh) and are cached in build/.
 #   boot-linux.sh RELIC SOURCE_ROOT
 relic=$1 src=$2
@@ -13,25 +14,46 @@ if [ ! -f "$guests/vmlinuz" ] || [ ! -f "$guests/busybox" ]; then
 fi
 [ -f "$guests/initramfs.gz" ] || RELIC_GUESTS=$guests "$src/scripts/mkinitramfs.sh" >/dev/null \
     || { echo "FAIL: building the initramfs"; exit 1; }
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-start=$(date +%s)
-timeout 300 "$relic" -kernel "$guests/vmlinuz" -initrd "$guests/initramfs.gz" \
-    -append "console=ttyS0 relic.cmd=test" -nographic -m 256 </dev/null >"$log" 2>&1
-st=$?
-secs=$(( $(date +%s) - start ))
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { echo "FAIL: $1"; fail=$((fail + 1)); }
-[ "$st" -eq 0 ] && ok || bad "relic exited with status $st (expected 0 from poweroff)"
-grep -q "^Linux .* i686 GNU/Linux" "$log" && ok || bad "no uname -a output"
-grep -q "^vendor_id.*GenuineIntel" "$log" && ok || bad "no /proc/cpuinfo"
-grep -q "XT-PIC.*timer" "$log" && ok || bad "no /proc/interrupts"
-grep -q "reboot: Power down" "$log" && ok || bad "no power-down"
-if grep -iE "lost .*tick|lost .*interrupt|spurious 8259A interrupt|unknown CPU|irq [0-9]+: nobody cared" "$log"; then
-    bad "the kernel complained (lines above)"
-else ok; fi
-echo "boot to power-off: ${secs} s (interpreter)"
-[ "$fail" -eq 0 ] || tail -40 "$log"
+
+# boot WHAT relic-args...: boots, then checks the guest's output and status
+boot() {
+    what=$1; shift
+    log=$tmp/$what.log
+    start=$(date +%s)
+    timeout 300 "$relic" "$@" -nographic -m 256 </dev/null >"$log" 2>&1
+    st=$?
+    echo "$what: boot to power-off in $(( $(date +%s) - start )) s (interpreter)"
+    f0=$fail
+    [ "$st" -eq 0 ] && ok || bad "$what: relic exited with status $st (expected 0 from poweroff)"
+    grep -q "^Linux .* i686 GNU/Linux" "$log" && ok || bad "$what: no uname -a output"
+    grep -q "^vendor_id.*GenuineIntel" "$log" && ok || bad "$what: no /proc/cpuinfo"
+    grep -q "XT-PIC.*timer" "$log" && ok || bad "$what: no /proc/interrupts"
+    grep -q "reboot: Power down" "$log" && ok || bad "$what: no power-down"
+    if grep -iE "lost .*tick|lost .*interrupt|spurious 8259A interrupt|unknown CPU|irq [0-9]+: nobody cared" "$log"; then
+        bad "$what: the kernel complained (lines above)"
+    else ok; fi
+    [ "$fail" -eq "$f0" ] || tail -40 "$log"
+}
+
+# 1. -kernel/-initrd/-append through SeaBIOS and relic's loader ROM
+boot kernel -kernel "$guests/vmlinuz" -initrd "$guests/initramfs.gz" -append "console=ttyS0 relic.cmd=test"
+
+# 2. the same kernel and initramfs from an ISO image through ATAPI and isolinux
+if command -v xorriso >/dev/null && [ -f "$guests/isolinux/isolinux.bin" ]; then
+    mkdir "$tmp/iso"
+    cp "$guests/isolinux/isolinux.bin" "$guests/isolinux/ldlinux.c32" "$guests/vmlinuz" "$guests/initramfs.gz" "$tmp/iso/"
+    printf 'SERIAL 0 115200\nDEFAULT linux\nPROMPT 0\nLABEL linux\n  KERNEL vmlinuz\n  APPEND initrd=initramfs.gz console=ttyS0 relic.cmd=test\n' >"$tmp/iso/isolinux.cfg"
+    xorriso -as mkisofs -quiet -o "$tmp/linux.iso" -b isolinux.bin -c boot.cat -no-emul-boot \
+        -boot-load-size 4 -boot-info-table "$tmp/iso" 2>/dev/null
+    boot iso -cdrom "$tmp/linux.iso" -boot d
+    grep -q "^ISOLINUX" "$tmp/iso.log" && ok || bad "iso: isolinux did not start"
+else
+    echo "SKIP: ISO boot (xorriso or isolinux missing)"
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
