@@ -3,8 +3,9 @@
 # through SeaBIOS and relic's loader ROM, runs `uname -a; cat /proc/cpuinfo;
 # cat /proc/interrupts` on ttyS0, and `poweroff -f` ends relic with status 0.
 # The kernel must not complain about lost timer ticks, spurious IRQs or an
-# unknown CPU. Booted twice: with -kernel (relic's loader ROM) and from an
-# ISO image through ATAPI and isolinux. The guest files come from Debian's packages
+# unknown CPU. Booted three times: with -kernel (relic's loader ROM), from an
+# ISO image through ATAPI and isolinux, and from a raw hard-disk image (MBR,
+# FAT16 partition, SYSLINUX) through IDE. The guest files come from Debian's packages
 # (scripts/fetch-guests.sh, scripts/mkinitramfs.sh) and are cached in build/.
 #   boot-linux.sh RELIC SOURCE_ROOT
 relic=$1 src=$2
@@ -55,5 +56,24 @@ if command -v xorriso >/dev/null && [ -f "$guests/isolinux/isolinux.bin" ]; then
 else
     echo "SKIP: ISO boot (xorriso or isolinux missing)"
 fi
+# 3. from a raw hard-disk image: MBR (syslinux's mbr.bin), an active FAT16
+#    partition at 1 MiB with SYSLINUX installed, booted by SeaBIOS from IDE
+if command -v syslinux >/dev/null && command -v mcopy >/dev/null && command -v mkfs.fat >/dev/null \
+   && [ -f "$guests/isolinux/mbr.bin" ]; then
+    img=$tmp/disk.img
+    truncate -s 64M "$img"
+    # one active partition of type 0x0e (FAT16, LBA) from sector 2048 to the end
+    python3 -c "import struct,sys; f=open(sys.argv[1],'r+b'); f.seek(446); f.write(struct.pack('<B3sB3sII',0x80,b'\xfe\xff\xff',0x0e,b'\xfe\xff\xff',2048,(64<<20)//512-2048)); f.seek(510); f.write(b'\x55\xaa')" "$img"
+    mkfs.fat -F 16 --offset 2048 -n RELIC "$img" >/dev/null
+    dd if="$guests/isolinux/mbr.bin" of="$img" conv=notrunc bs=440 count=1 2>/dev/null
+    syslinux --install --offset $((2048 * 512)) "$img"
+    printf 'SERIAL 0 115200\nDEFAULT linux\nPROMPT 0\nLABEL linux\n  KERNEL vmlinuz\n  APPEND initrd=initramfs.gz console=ttyS0 relic.cmd=test\n' >"$tmp/syslinux.cfg"
+    mcopy -i "$img@@1M" "$guests/vmlinuz" "$guests/initramfs.gz" "$tmp/syslinux.cfg" ::/
+    boot disk -hda "$img"
+    grep -q "^SYSLINUX" "$tmp/disk.log" && ok || bad "disk: syslinux did not start"
+else
+    echo "SKIP: hard-disk boot (syslinux, mtools or dosfstools missing)"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
