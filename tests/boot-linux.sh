@@ -11,7 +11,10 @@
 relic=$1 src=$2
 guests=${RELIC_GUESTS:-$src/build/guests}
 if [ ! -f "$guests/vmlinuz" ] || [ ! -f "$guests/busybox" ]; then
-    "$src/scripts/fetch-guests.sh" "$guests" >/dev/null || { echo "FAIL: fetching the guests"; exit 1; }
+    # boot tests run in parallel: one fetch at a time (the others then find the cache)
+    mkdir -p "$guests"
+    flock "$guests/.fetch.lock" "$src/scripts/fetch-guests.sh" "$guests" >/dev/null \
+        || { echo "FAIL: fetching the guests"; exit 1; }
 fi
 [ -f "$guests/initramfs.gz" ] || RELIC_GUESTS=$guests "$src/scripts/mkinitramfs.sh" >/dev/null \
     || { echo "FAIL: building the initramfs"; exit 1; }
