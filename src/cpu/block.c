@@ -170,14 +170,10 @@ static struct block *decode_block(struct cpu *c, uint32_t phys)
         /* keep the first page's translation: later instructions must stay on it */
         if (n) { f.have_page = 1; f.page_lin = (c->seg[S_CS].base + c->eip) & ~0xfffu; f.page_phys = phys & ~0xfffu; }
         enum decode_status st = decode_insn(i, c->code32, fetch_byte, &f, &fault_n);
-        if (st == DEC_FETCH_FAULT) {
-            if (n == 0) {
-                /* a first instruction whose later bytes are unfetchable: fetch them to raise the fault */
-                f.first_insn = 1;
-                for (uint32_t k = 0; k <= fault_n; k++) fetch_byte(&f, k);
-            }
+        /* only a later instruction can report a fetch fault: the first one's
+         * fetch raises #PF/#GP itself (first_insn), as the CPU would */
+        if (st == DEC_FETCH_FAULT)
             break;
-        }
         if (st == DEC_TOO_LONG && n) break;
         len += i->len;
         n++;

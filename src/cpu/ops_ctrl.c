@@ -73,10 +73,8 @@ static void do_far_call(struct cpu *c, const struct insn *i, uint16_t sel, uint3
 {
     if (real_like(c)) {
         if (i->osz == 2) off &= 0xffff;
-        uint32_t sp = c->reg[R_ESP];
         push(c, c->seg[S_CS].sel, i->osz);
         push(c, next_eip(c, i), i->osz);
-        (void)sp;
         seg_load_real(c, S_CS, sel);
         c->eip = off;
         cpu_update_mode(c);

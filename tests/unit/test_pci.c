@@ -13,30 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int passed, failed;
-
-#define CHECK(cond) check((cond), #cond, __FILE__, __LINE__)
-#define CHECK_EQ(got, want) check_eq((uint32_t)(got), (uint32_t)(want), #got, __FILE__, __LINE__)
-
-static void check(int ok, const char *what, const char *file, int line)
-{
-    if (ok) {
-        passed++;
-        return;
-    }
-    failed++;
-    printf("FAIL %s:%d: %s\n", file, line, what);
-}
-
-static void check_eq(uint32_t got, uint32_t want, const char *what, const char *file, int line)
-{
-    if (got == want) {
-        passed++;
-        return;
-    }
-    failed++;
-    printf("FAIL %s:%d: %s is 0x%x, want 0x%x\n", file, line, what, got, want);
-}
+#include "check.h"
 
 /* ---- a board with the chipset ------------------------------------------- */
 
