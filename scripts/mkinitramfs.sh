@@ -2,9 +2,13 @@
 # Builds a small initramfs (cpio newc, gzip) around a static i386 busybox,
 # for booting test kernels on relic (or QEMU) with a serial console.
 #
-#   scripts/mkinitramfs.sh [-b BUSYBOX] [-o OUT] [-s SCRIPT]
+#   scripts/mkinitramfs.sh [-b BUSYBOX] [-k MODDIR] [-o OUT] [-s SCRIPT]
 #     -b BUSYBOX  static busybox binary (default: $RELIC_GUESTS/busybox, else
 #                 build/guests/busybox in the repo, from fetch-guests.sh)
+#     -k MODDIR   the kernel's /lib/modules/VERSION (default: the one
+#                 fetch-guests.sh unpacked, if any); the disk drivers
+#                 (IDE/ATAPI, SCSI disk and CD, FAT, ISO 9660) and what they
+#                 depend on are copied in, and `relic-disks` loads them
 #     -o OUT      output file (default: $RELIC_GUESTS/initramfs.gz, else build/guests/initramfs.gz)
 #     -s SCRIPT   also install SCRIPT as /etc/relic-cmd and run it by default instead of a shell
 #
@@ -21,14 +25,16 @@ set -eu
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 GUESTS=${RELIC_GUESTS:-$REPO/build/guests}
 BUSYBOX=$GUESTS/busybox
+MODDIR=$(ls -d "$GUESTS"/x/kernel/lib/modules/* 2>/dev/null | head -n 1)
 OUT=$GUESTS/initramfs.gz
 SCRIPT=
-while getopts b:o:s: opt; do
+while getopts b:k:o:s: opt; do
     case $opt in
     b) BUSYBOX=$OPTARG ;;
+    k) MODDIR=$OPTARG ;;
     o) OUT=$OPTARG ;;
     s) SCRIPT=$OPTARG ;;
-    *) echo "usage: $0 [-b BUSYBOX] [-o OUT] [-s SCRIPT]" >&2; exit 2 ;;
+    *) echo "usage: $0 [-b BUSYBOX] [-k MODDIR] [-o OUT] [-s SCRIPT]" >&2; exit 2 ;;
     esac
 done
 
@@ -88,6 +94,57 @@ echo "relic-test: done"
 poweroff -f
 EOF
 chmod 755 "$ROOT/etc/relic-test"
+
+# Disk drivers: the Debian kernel builds libata, SCSI disk/CD and the file
+# systems as modules. They are copied with what they depend on (the
+# "depends=" of each module's .modinfo, and the crypto "softdep"s that have
+# a generic implementation), in an order where every module follows its
+# dependencies, and loaded on demand by relic-disks: probing costs boot time.
+DISK_MODULES="crct10dif_generic crc64_rocksoft_generic ata_piix sd_mod sr_mod vfat nls_cp437 nls_ascii isofs"
+modinfo_field() { # KO FIELD -> values, one per line
+    tr '\000' '\n' < "$1" | sed -n "s/^$2=//p" | tr ', ' '\n\n' | sed '/^$/d; /^pre:$/d; /^post:$/d'
+}
+ko_path() { # module name -> its file ('-' and '_' are the same in names)
+    grep -m 1 "/$(echo "$1" | tr '-' '_')\.ko|" "$KOMAP" | cut -d'|' -f2 || true
+}
+add_module() { # NAME [soft]: its dependencies first, then itself (recursive:
+               # no variable may be relied on across the inner calls)
+    # a soft dependency may name an alias (crct10dif): DISK_MODULES lists those
+    [ -n "$(ko_path "$1")" ] || { [ -n "${2:-}" ] || echo "mkinitramfs: note: no module $1 in $MODDIR" >&2; return 0; }
+    grep -qx "$(basename "$(ko_path "$1")")" "$ROOT/lib/modules/order" && return 0
+    for dep in $(modinfo_field "$(ko_path "$1")" depends); do add_module "$dep"; done
+    for dep in $(modinfo_field "$(ko_path "$1")" softdep); do add_module "$dep" soft; done
+    cp "$(ko_path "$1")" "$ROOT/lib/modules/"
+    basename "$(ko_path "$1")" >> "$ROOT/lib/modules/order"
+}
+if [ -n "$MODDIR" ] && [ -d "$MODDIR/kernel" ]; then
+    mkdir -p "$ROOT/lib/modules"
+    : > "$ROOT/lib/modules/order"
+    # "normalised name|file": crc-t10dif.ko is found as crc_t10dif
+    KOMAP=$(mktemp)
+    find "$MODDIR/kernel" -name '*.ko' | while read -r f; do
+        echo "/$(basename "$f" | tr '-' '_')|$f"
+    done | LC_ALL=C sort > "$KOMAP"
+    for m in $DISK_MODULES; do add_module "$m"; done
+    rm -f "$KOMAP"
+    echo "mkinitramfs: $(wc -l < "$ROOT/lib/modules/order") disk driver modules from $MODDIR"
+fi
+cat > "$ROOT/bin/relic-disks" <<'EOF2'
+#!/bin/sh
+# Loads the disk drivers (IDE disks and CD-ROMs, FAT, ISO 9660): then
+# -hda.. appear as /dev/sda.., -cdrom as /dev/sr0.
+[ -f /lib/modules/order ] || { echo "relic-disks: no modules in this initramfs" >&2; exit 1; }
+while read -r m; do
+    grep -q "^$(basename "$m" .ko | tr '-' '_') " /proc/modules || insmod "/lib/modules/$m" || exit 1
+done < /lib/modules/order
+# libata probes its channels in the background: a scan through sysfs waits
+# until the probe is done, so the disks exist when this returns
+for scan in /sys/class/scsi_host/host*/scan; do
+    [ -e "$scan" ] && echo "- - -" > "$scan"
+done
+mdev -s 2>/dev/null
+EOF2
+chmod 755 "$ROOT/bin/relic-disks"
 
 if [ -n "$SCRIPT" ]; then
     cp "$SCRIPT" "$ROOT/etc/relic-cmd"

@@ -137,6 +137,14 @@ static void fill_cmos(struct machine *m)
     rtc_cmos_pc_defaults(&m->rtc, m->opts.ram_size, m->opts.ram_size, &rc);
 }
 
+/* The PIIX3 IDE function's timing registers (IDETIM primary and secondary,
+ * SIDETIM): read/write, 0 at reset. The BIOS sets IDETIM bit 15, "IDE
+ * decode enable", and Linux's ata_piix probes only a channel with that bit
+ * set. The legacy ports are decoded whatever it says, as on QEMU: bare test
+ * ROMs drive them without any PCI set-up. */
+#define PIIX_IDETIM 0x40
+#define PIIX_IDE_TIMING_LEN 5
+
 int chipset_init(struct machine *m, void (*request_reset)(void *opaque), char *err, size_t errlen)
 {
     if (pic_init(&m->pic, &m->io, intr_changed, m) < 0)
@@ -159,6 +167,7 @@ int chipset_init(struct machine *m, void (*request_reset)(void *opaque), char *e
     piix_pm_set_sci(&m->piix_pm, m->irq[9]);
     pci_func_init(&m->ide_func, 0x8086, 0x7010, 0x010180, 0, "piix3-ide", m);
     pci_func_set_bar(&m->ide_func, 4, 16, PCI_BAR_IO, bm_map);
+    memset(&m->ide_func.wmask[PIIX_IDETIM], 0xff, PIIX_IDE_TIMING_LEN);
     if (pci_register(&m->pci, &m->ide_func, 0x09) < 0)
         return fail(err, errlen, "PIIX3 IDE function");
     pci_func_init(&m->vga_func, 0x1234, 0x1111, 0x030000, 2, "vga", &m->vga);
@@ -185,6 +194,7 @@ void chipset_reset(struct machine *m)
     rtc_reset(&m->rtc);
     fill_cmos(m);
     pci_bus_reset(&m->pci);
+    memset(&m->ide_func.config[PIIX_IDETIM], 0, PIIX_IDE_TIMING_LEN);
     i440fx_reset(&m->i440fx);
     piix3_reset(&m->piix3);
     piix_pm_reset(&m->piix_pm);
