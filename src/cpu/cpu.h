@@ -150,4 +150,9 @@ enum cpu_exit cpu_run(struct cpu *cpu, int32_t budget);
 
 /* Full EFLAGS with lazy flags folded in. */
 uint32_t cpu_get_eflags(struct cpu *cpu);
+
+/* A debugger's read of linear memory (debug.c): walks the page tables
+ * without setting accessed bits or faulting. Returns how many bytes were
+ * read; it stops at the first unmapped page. */
+size_t cpu_peek_lin(struct cpu *cpu, uint32_t lin, void *buf, size_t len);
 #endif

@@ -129,3 +129,35 @@ void cpu_debug_after(struct cpu *c, int tf)
     c->dr6_pending = 0;
     if (bits) debug_trap_now(c, bits);
 }
+
+/* ---- reads for debuggers (the monitor's x command) ---- */
+
+static int peek_translate(struct cpu *c, uint32_t lin, uint32_t *pa)
+{
+    if (!(c->cr0 & CR0_PG)) {
+        *pa = lin;
+        return 0;
+    }
+    uint32_t pde = phys_read(c->pm, (c->cr3 & 0xfffff000u) | ((lin >> 20) & 0xffc), 4);
+    if (!(pde & 1))
+        return -1;
+    if ((pde & 0x80) && (c->cr4 & CR4_PSE)) {       /* 4 MiB page */
+        *pa = (pde & 0xffc00000u) | (lin & 0x3fffff);
+        return 0;
+    }
+    uint32_t pte = phys_read(c->pm, (pde & 0xfffff000u) | ((lin >> 10) & 0xffc), 4);
+    if (!(pte & 1))
+        return -1;
+    *pa = (pte & 0xfffff000u) | (lin & 0xfff);
+    return 0;
+}
+
+size_t cpu_peek_lin(struct cpu *c, uint32_t lin, void *buf, size_t len)
+{
+    uint8_t *out = buf;
+    size_t n = 0;
+    uint32_t pa;
+    while (n < len && peek_translate(c, lin + (uint32_t)n, &pa) == 0)
+        out[n++] = (uint8_t)phys_read(c->pm, pa, 1);
+    return n;
+}

@@ -272,6 +272,12 @@ void piix_pm_set_sci(struct piix_pm *pm, struct irq_line sci)
     pm->sci = sci;
 }
 
+void piix_pm_power_button(struct piix_pm *pm)
+{
+    pm->pmsts |= PMSTS_PWRBTN;
+    update_sci(pm);
+}
+
 void piix_pm_reset(struct piix_pm *pm)
 {
     uint8_t *c = pm->pci.config;

@@ -87,6 +87,9 @@ void piix_pm_set_sci(struct piix_pm *pm, struct irq_line sci);
 /* Machine reset: PMBA 0 (the ports stay claimed where they were but stop
  * decoding), PM registers cleared. */
 void piix_pm_reset(struct piix_pm *pm);
+/* The power button was pressed (the monitor's system_powerdown): PWRBTN_STS
+ * is set, and an SCI follows if the OS enabled it (PWRBTN_EN, SCI_EN). */
+void piix_pm_power_button(struct piix_pm *pm);
 /* PMTMR's value now (24 bits). */
 uint32_t piix_pm_timer(struct piix_pm *pm);
 #endif

@@ -7,22 +7,24 @@
 #include <string.h>
 #include <unistd.h>
 
-static void raw_mode(struct chardev *c)
+int chardev_tty_raw(int fd, struct termios *saved, int keep_signals)
 {
     struct termios t;
-    if (!isatty(c->in_fd) || tcgetattr(c->in_fd, &c->saved_tty) < 0)
-        return;
-    c->tty_fd = c->in_fd;
-    t = c->saved_tty;
-    /* Like cfmakeraw, but output processing (\n -> \r\n) and signals stay,
-     * the way QEMU's stdio backend sets the terminal up. */
+    if (!isatty(fd) || tcgetattr(fd, saved) < 0)
+        return 0;
+    t = *saved;
+    /* Like cfmakeraw, but output processing (\n -> \r\n) stays, the way
+     * QEMU's stdio backend sets the terminal up. */
     t.c_iflag &= (tcflag_t)~(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
     t.c_lflag &= (tcflag_t)~(ECHO | ECHONL | ICANON | IEXTEN);
+    if (!keep_signals)
+        t.c_lflag &= (tcflag_t)~ISIG;
     t.c_cflag &= (tcflag_t)~(CSIZE | PARENB);
     t.c_cflag |= CS8;
     t.c_cc[VMIN] = 1;
     t.c_cc[VTIME] = 0;
-    tcsetattr(c->in_fd, TCSANOW, &t);
+    tcsetattr(fd, TCSANOW, &t);
+    return 1;
 }
 
 int chardev_open(struct chardev *c, const struct serial_opt *opt, char *err, size_t errlen)
@@ -33,8 +35,11 @@ int chardev_open(struct chardev *c, const struct serial_opt *opt, char *err, siz
     switch (opt->kind) {
     case SERIAL_STDIO:
         c->out_fd = STDOUT_FILENO;
-        c->in_fd = STDIN_FILENO;
-        raw_mode(c);
+        /* Shared with the monitor: it reads stdin and pushes our bytes, and
+         * Ctrl-C is a key for the guest (Ctrl-A x ends relic). */
+        c->in_fd = opt->mux ? -1 : STDIN_FILENO;
+        if (chardev_tty_raw(STDIN_FILENO, &c->saved_tty, !opt->mux))
+            c->tty_fd = STDIN_FILENO;
         return 0;
     case SERIAL_FILE:
         c->out_fd = open(opt->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
@@ -100,5 +105,18 @@ size_t chardev_drain(struct chardev *c, size_t max, void (*fn)(void *, uint8_t),
     c->in_len -= n;
     if (!c->in_len)
         c->in_head = 0;
+    return n;
+}
+
+size_t chardev_push(struct chardev *c, const uint8_t *buf, size_t len)
+{
+    size_t room = chardev_room(c);
+    size_t n = len < room ? len : room;
+    if (c->in_head + c->in_len + n > CHARDEV_INBUF) {
+        memmove(c->inbuf, c->inbuf + c->in_head, c->in_len);
+        c->in_head = 0;
+    }
+    memcpy(c->inbuf + c->in_head + c->in_len, buf, n);
+    c->in_len += n;
     return n;
 }

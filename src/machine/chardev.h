@@ -2,7 +2,9 @@
  * written through at once (a crash loses nothing); input is read from
  * stdin without blocking, when the machine loop polls. On a terminal, stdin
  * goes into raw mode (keys reach the guest as typed, without echo) but keeps
- * signals, so Ctrl-C still stops relic; chardev_close restores it. */
+ * signals, so Ctrl-C still stops relic; chardev_close restores it. A port
+ * shared with the monitor (mux) gets its input from the monitor instead and
+ * passes Ctrl-C to the guest. */
 #ifndef RELIC_CHARDEV_H
 #define RELIC_CHARDEV_H
 #include <stdint.h>
@@ -37,6 +39,15 @@ static inline int chardev_wait_fd(const struct chardev *c)
 {
     return c->in_len < CHARDEV_INBUF ? c->in_fd : -1;
 }
+/* Input from elsewhere (the monitor's stdio mux): queues what fits, returns how much. */
+size_t chardev_push(struct chardev *c, const uint8_t *buf, size_t len);
+static inline size_t chardev_room(const struct chardev *c)
+{
+    return CHARDEV_INBUF - c->in_len;
+}
+/* Puts terminal fd in raw mode, saving its settings in *saved; returns 0 if
+ * fd is no terminal. keep_signals: Ctrl-C and Ctrl-Z still signal relic. */
+int chardev_tty_raw(int fd, struct termios *saved, int keep_signals);
 /* Hands up to max buffered bytes to fn(opaque, byte); returns how many. */
 size_t chardev_drain(struct chardev *c, size_t max, void (*fn)(void *, uint8_t), void *opaque);
 #endif

@@ -31,6 +31,7 @@
 
 struct tracer;
 struct ui;
+struct monitor;
 
 #define BIOS_MAX_SIZE (16u << 20)
 #define BIOS_LOW_WINDOW (128u << 10)    /* the part also seen just below 1 MiB */
@@ -85,6 +86,8 @@ struct machine {
 
     struct tracer *trace;
     struct ui *ui;
+    struct monitor *monitor;        /* -monitor, or NULL */
+    int paused;                     /* the monitor's stop: the CPU and time stand still */
 
     /* requests, set by device callbacks and acted on between slices */
     int exit_requested, exit_status;
@@ -106,6 +109,8 @@ int machine_run(struct machine *m);
 /* RESET: CPU, devices and A20; memory is kept. */
 void machine_reset(struct machine *m);
 void machine_free(struct machine *m);
+/* The monitor's stop (1) and cont (0). */
+void machine_pause(struct machine *m, int paused);
 
 /* chipset.c: the PC chipset; init after the RAM, the BIOS image and the VGA. */
 int chipset_init(struct machine *m, void (*request_reset)(void *opaque), char *err, size_t errlen);

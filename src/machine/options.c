@@ -152,16 +152,81 @@ static int opt_serial(struct options *o, const char *arg, char *err, size_t errl
     struct serial_opt *s = &o->serial[o->nserial];
     for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
         if (!strcmp(arg, plain[i].name)) {
-            *s = (struct serial_opt){ plain[i].kind, NULL };
+            *s = (struct serial_opt){ plain[i].kind, NULL, 0 };
             o->nserial++;
             return 0;
         }
-    if (!strncmp(arg, "file:", 5) && arg[5]) {
-        *s = (struct serial_opt){ SERIAL_FILE, arg + 5 };
+    if (!strcmp(arg, "mon:stdio")) {
+        *s = (struct serial_opt){ SERIAL_STDIO, NULL, 1 };
         o->nserial++;
         return 0;
     }
-    return fail(err, errlen, "serial backend '%s' not available (stdio, null, none, file:PATH)", arg);
+    if (!strncmp(arg, "file:", 5) && arg[5]) {
+        *s = (struct serial_opt){ SERIAL_FILE, arg + 5, 0 };
+        o->nserial++;
+        return 0;
+    }
+    return fail(err, errlen, "serial backend '%s' not available (stdio, mon:stdio, null, none, file:PATH)", arg);
+}
+
+/* One ",key[=value]" flag of a unix: monitor; on/off flags as QEMU spells them. */
+static int unix_flag(struct monitor_opt *mo, const char *p, size_t len, int *server)
+{
+    static const struct { const char *text; int is_server, value; } flags[] = {
+        { "server", 1, 1 }, { "server=on", 1, 1 }, { "server=off", 1, 0 },
+        { "wait", 0, 1 }, { "wait=on", 0, 1 }, { "wait=off", 0, 0 }, { "nowait", 0, 0 },
+    };
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+        if (strlen(flags[i].text) == len && !strncmp(p, flags[i].text, len)) {
+            if (flags[i].is_server)
+                *server = flags[i].value;
+            else
+                mo->wait = flags[i].value;
+            return 0;
+        }
+    return -1;
+}
+
+/* unix:PATH[,server[=on]][,wait=off|,nowait] */
+static int parse_unix_monitor(struct monitor_opt *mo, const char *spec, char *err, size_t errlen)
+{
+    size_t plen = strcspn(spec, ",");
+    int server = 0;
+    if (plen == 0)
+        return fail(err, errlen, "-monitor unix: needs a socket path");
+    mo->kind = MONITOR_UNIX;
+    mo->wait = 1;                   /* QEMU's default for a server socket */
+    for (const char *p = spec + plen; *p == ','; ) {
+        p++;
+        size_t len = strcspn(p, ",");
+        if (unix_flag(mo, p, len, &server) < 0)
+            return fail(err, errlen, "-monitor unix: unknown flag '%.*s'", (int)len, p);
+        p += len;
+    }
+    if (!server)
+        return fail(err, errlen, "-monitor unix: relic only listens: add ',server'");
+    mo->path = spec;                /* up to the first comma */
+    mo->pathlen = plen;
+    return 0;
+}
+
+static int opt_monitor(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    struct monitor_opt *mo = &o->monitor;
+    if (mo->given)
+        return fail(err, errlen, "only one -monitor is supported");
+    mo->given = 1;
+    if (!strcmp(arg, "stdio")) {
+        mo->kind = MONITOR_STDIO;
+        return 0;
+    }
+    if (!strcmp(arg, "none") || !strcmp(arg, "null")) {
+        mo->kind = MONITOR_NONE;
+        return 0;
+    }
+    if (!strncmp(arg, "unix:", 5))
+        return parse_unix_monitor(mo, arg + 5, err, errlen);
+    return fail(err, errlen, "monitor backend '%s' not available (stdio, none, unix:PATH,server[,nowait])", arg);
 }
 
 /* -device isa-debug-exit[,iobase=N][,iosize=N] */
@@ -298,8 +363,10 @@ static const struct optdef {
     { "bios", "FILE", opt_bios, "firmware image, mapped to end at 4 GiB (default: SeaBIOS, /usr/share/seabios/bios.bin)" },
     { "m", "SIZE", opt_m, "guest RAM: MiB, or with a K/M/G suffix (default 128M, at most 3584M)" },
     { "display", "none|sdl", opt_display, "display backend (default none)" },
-    { "nographic", NULL, opt_nographic, "no display; the serial port goes to stdio" },
-    { "serial", "DEV", opt_serial, "next COM port's backend: stdio, null, none, file:PATH" },
+    { "nographic", NULL, opt_nographic,
+      "no display; COM1 and the monitor share stdio (Ctrl-A h: help, Ctrl-A c: switch, Ctrl-A x: exit)" },
+    { "serial", "DEV", opt_serial, "next COM port's backend: stdio, mon:stdio (with the monitor), null, none, file:PATH" },
+    { "monitor", "DEV", opt_monitor, "human monitor on stdio, none, or unix:PATH,server[,nowait] (type 'help' in it)" },
     { "device", "isa-debug-exit[,iobase=N][,iosize=N]", opt_device,
       "exit device: a write of v ends relic with status (v << 1) | 1" },
     { "d", "ITEM,...", opt_d, "log items (-d help lists them)" },
@@ -343,21 +410,56 @@ static void set_defaults(struct options *o)
     o->accel = ACCEL_INTERP;
 }
 
+static int stdio_serials(const struct options *o, int *mux)
+{
+    int n = 0;
+    *mux = 0;
+    for (int i = 0; i < o->nserial; i++)
+        if (o->serial[i].kind == SERIAL_STDIO) {
+            n++;
+            *mux |= o->serial[i].mux;
+        }
+    return n;
+}
+
+/* The monitor QEMU's rules give: -nographic alone puts it on stdio beside
+ * COM1; mon:stdio brings it along. */
+static int settle_monitor(struct options *o, char *err, size_t errlen)
+{
+    int mux, nstdio = stdio_serials(o, &mux);
+    struct monitor_opt *mo = &o->monitor;
+    if (mux) {
+        if (mo->given && mo->kind != MONITOR_NONE)
+            return fail(err, errlen, "-serial mon:stdio already puts the monitor on stdio; drop -monitor");
+        if (!mo->given)
+            *mo = (struct monitor_opt){ .kind = MONITOR_STDIO, .mux = 1 };
+        return 0;
+    }
+    /* QEMU refuses -nographic -serial stdio; relic keeps it working, monitor-less. */
+    if (o->nographic && !mo->given && !nstdio)
+        mo->kind = MONITOR_STDIO;
+    if (mo->kind == MONITOR_STDIO && nstdio)
+        return fail(err, errlen, "stdio cannot back both -serial and -monitor "
+                    "(share it with -serial mon:stdio or -nographic)");
+    return 0;
+}
+
 /* Choices that depend on several options, made once all are seen. */
 static int finish(struct options *o, char *err, size_t errlen)
 {
     if (o->nserial == 0) {
         /* Without a display the first COM port is the console, as QEMU's
-         * -nographic does; a display backend will offer its own later. */
-        o->serial[0] = (struct serial_opt){ SERIAL_STDIO, NULL };
+         * -nographic does; a display backend will offer its own later. A
+         * monitor that takes stdio leaves COM1 unconnected. */
+        int shared = o->nographic && !o->monitor.given;
+        int mon_stdio = o->monitor.given && o->monitor.kind == MONITOR_STDIO;
+        o->serial[0] = (struct serial_opt){ mon_stdio ? SERIAL_NULL : SERIAL_STDIO, NULL, shared };
         o->nserial = 1;
     }
-    int stdio = 0;
-    for (int i = 0; i < o->nserial; i++)
-        stdio += o->serial[i].kind == SERIAL_STDIO;
-    if (stdio > 1)
+    int mux;
+    if (stdio_serials(o, &mux) > 1)
         return fail(err, errlen, "stdio can back only one serial port");
-    return 0;
+    return settle_monitor(o, err, errlen);
 }
 
 int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)

@@ -28,6 +28,18 @@ enum {
 struct serial_opt {
     enum opt_serial kind;
     const char *path;               /* SERIAL_FILE: points into argv */
+    int mux;                        /* SERIAL_STDIO shared with the monitor (mon:stdio, -nographic) */
+};
+
+/* -monitor: where the human monitor (monitor.h) listens. */
+enum opt_monitor { MONITOR_NONE, MONITOR_STDIO, MONITOR_UNIX };
+struct monitor_opt {
+    enum opt_monitor kind;
+    const char *path;               /* MONITOR_UNIX: socket path, points into argv, */
+    size_t pathlen;                 /* ... and ends before the flags */
+    int wait;                       /* MONITOR_UNIX: start only once a client connects */
+    int given;                      /* -monitor appeared: no -nographic default */
+    int mux;                        /* MONITOR_STDIO: shares stdio with a serial port */
 };
 
 struct debugexit_opt {
@@ -42,6 +54,7 @@ struct options {
     int nographic;
     int nserial;
     struct serial_opt serial[OPT_MAX_SERIAL];
+    struct monitor_opt monitor;
     int ndebugexit;
     struct debugexit_opt debugexit[OPT_MAX_DEBUGEXIT];
     uint32_t log_mask;

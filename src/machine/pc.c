@@ -1,6 +1,7 @@
 /* The PC board: memory map, firmware, devices, and the main loop. */
 #include "machine.h"
 #include "trace.h"
+#include "monitor.h"
 #include "../ui/ui.h"
 #include <errno.h>
 #include <poll.h>
@@ -360,7 +361,7 @@ static int build(struct machine *m, const char *const *extra, char *err, size_t 
     m->ui = ui_headless_create();
     if (!m->ui)
         return fail(err, errlen, "out of memory");
-    return 0;
+    return monitor_open(m, err, errlen);
 }
 
 struct machine *machine_create(const struct options *opts, const char *const *extra_dirs,
@@ -392,6 +393,7 @@ void machine_free(struct machine *m)
 {
     if (!m)
         return;
+    monitor_free(m->monitor);
     trace_free(m->trace);
     ui_free(m->ui);
     chipset_free(m);
@@ -446,6 +448,7 @@ static void serve_devices(struct machine *m)
 {
     vclock_run_timers(&m->clock);
     feed_serial_input(m);
+    monitor_poll(m->monitor);
     poll_ui(m);
 }
 
@@ -489,12 +492,35 @@ static void wait_for_event(struct machine *m)
         return;
     uint64_t wait = next - now < MAX_WAIT_NS ? next - now : MAX_WAIT_NS;
     struct timespec ts = { (time_t)(wait / 1000000000u), (long)(wait % 1000000000u) };
-    struct pollfd fds[OPT_MAX_SERIAL];
+    struct pollfd fds[OPT_MAX_SERIAL + 1];
     nfds_t n = 0;
     for (int i = 0; i < OPT_MAX_SERIAL; i++)
         if (m->has_uart[i] && chardev_wait_fd(&m->chr[i]) >= 0)
             fds[n++] = (struct pollfd){ .fd = chardev_wait_fd(&m->chr[i]), .events = POLLIN };
+    n += (nfds_t)monitor_pollfds(m->monitor, fds + n, 1);
     ppoll(fds, n, &ts, NULL);
+}
+
+void machine_pause(struct machine *m, int paused)
+{
+    m->paused = paused;
+    vclock_pause(&m->clock, paused);
+}
+
+/* Paused: no CPU, timers or guest input; the monitor and the UI are served,
+ * sleeping in between. */
+static int serve_paused(struct machine *m, int *status)
+{
+    monitor_poll(m->monitor);
+    poll_ui(m);
+    if (serve_requests(m, status))
+        return 1;
+    if (m->paused) {
+        struct pollfd fds[1];
+        struct timespec ts = { 0, (long)MAX_WAIT_NS };
+        ppoll(fds, (nfds_t)monitor_pollfds(m->monitor, fds, 1), &ts, NULL);
+    }
+    return 0;
 }
 
 static int on_halt(struct machine *m, int *status)
@@ -532,6 +558,11 @@ int machine_run(struct machine *m)
 {
     int status = MACHINE_EXIT_OK;
     for (;;) {
+        if (m->paused) {
+            if (serve_paused(m, &status))
+                break;
+            continue;
+        }
         enum cpu_exit why = cpu_run(&m->cpu, SLICE_INSNS);
         serve_devices(m);
         if (serve_requests(m, &status))

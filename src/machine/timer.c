@@ -17,6 +17,8 @@ void vclock_init(struct vclock *c, enum vclock_mode mode)
     c->mode = mode;
     c->host_origin = host_monotonic_ns();
     c->manual_now = 0;
+    c->paused = 0;
+    c->paused_at = 0;
     c->head = NULL;
 }
 
@@ -24,7 +26,20 @@ uint64_t vclock_now(struct vclock *c)
 {
     if (c->mode == VCLOCK_MANUAL)
         return c->manual_now;
+    if (c->paused)
+        return c->paused_at;
     return host_monotonic_ns() - c->host_origin;
+}
+
+void vclock_pause(struct vclock *c, int paused)
+{
+    if (c->mode == VCLOCK_MANUAL || !paused == !c->paused)
+        return;
+    if (paused)
+        c->paused_at = vclock_now(c);
+    else
+        c->host_origin = host_monotonic_ns() - c->paused_at;
+    c->paused = paused;
 }
 
 void vclock_set(struct vclock *c, uint64_t ns)

@@ -23,6 +23,8 @@ struct vclock {
     enum vclock_mode mode;
     uint64_t host_origin;          /* host monotonic ns at vclock_init */
     uint64_t manual_now;           /* the time in manual mode */
+    int paused;                    /* host mode: time stands at paused_at */
+    uint64_t paused_at;
     struct timer *head;            /* armed timers, earliest deadline first */
 };
 
@@ -39,6 +41,9 @@ void vclock_init(struct vclock *c, enum vclock_mode mode);
 uint64_t vclock_now(struct vclock *c);
 /* Manual mode only: moves time forward (never back) to ns. */
 void vclock_set(struct vclock *c, uint64_t ns);
+/* Stops or restarts time (the monitor's stop/cont): a paused guest sees
+ * no time pass, so its timers do not all fire at once on cont. */
+void vclock_pause(struct vclock *c, int paused);
 /* Deadline of the earliest armed timer, or VCLOCK_NEVER. */
 uint64_t vclock_next_deadline(const struct vclock *c);
 /* Runs the callbacks of every timer whose deadline is <= now, earliest

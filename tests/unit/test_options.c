@@ -100,7 +100,7 @@ static void test_display_serial(void)
           o.serial[1].kind == SERIAL_STDIO);
     CHECK(parse("-serial", "file:", NULL) < 0);
     CHECK(parse("-serial", "tcp::4444", NULL) < 0 &&
-          err_is("serial backend 'tcp::4444' not available (stdio, null, none, file:PATH)"));
+          err_is("serial backend 'tcp::4444' not available (stdio, mon:stdio, null, none, file:PATH)"));
     CHECK(parse("-serial", "null", "-serial", "null", "-serial", "null", "-serial", "null", NULL) == 0 &&
           o.nserial == 4);
     CHECK(parse("-serial", "null", "-serial", "null", "-serial", "null", "-serial", "null",
@@ -172,6 +172,42 @@ static void test_misc(void)
     CHECK(parse("-m", "64", "-bogus", "-m", "32", NULL) < 0 && err_is("unknown option '-bogus'"));
 }
 
+static void test_monitor(void)
+{
+    CHECK(parse(NULL) == 0 && o.monitor.kind == MONITOR_NONE && !o.serial[0].mux);
+    /* -nographic alone: COM1 and the monitor share stdio */
+    CHECK(parse("-nographic", NULL) == 0 && o.serial[0].kind == SERIAL_STDIO && o.serial[0].mux &&
+          o.monitor.kind == MONITOR_STDIO && o.monitor.mux);
+    CHECK(parse("-serial", "mon:stdio", NULL) == 0 && o.serial[0].kind == SERIAL_STDIO &&
+          o.serial[0].mux && o.monitor.kind == MONITOR_STDIO);
+    CHECK(parse("-nographic", "-serial", "stdio", NULL) == 0 && !o.serial[0].mux &&
+          o.monitor.kind == MONITOR_NONE);
+    CHECK(parse("-nographic", "-serial", "null", NULL) == 0 && o.monitor.kind == MONITOR_STDIO &&
+          !o.monitor.mux);
+    CHECK(parse("-nographic", "-monitor", "none", NULL) == 0 && !o.serial[0].mux &&
+          o.monitor.kind == MONITOR_NONE);
+    CHECK(parse("-monitor", "stdio", NULL) == 0 && o.monitor.kind == MONITOR_STDIO &&
+          o.serial[0].kind == SERIAL_NULL);
+    CHECK(parse("-monitor", "stdio", "-serial", "null", NULL) == 0 && o.monitor.kind == MONITOR_STDIO);
+    CHECK(parse("-monitor", "stdio", "-serial", "stdio", NULL) < 0 &&
+          err_is("stdio cannot back both -serial and -monitor (share it with -serial mon:stdio or -nographic)"));
+    CHECK(parse("-serial", "mon:stdio", "-monitor", "stdio", NULL) < 0 &&
+          err_is("-serial mon:stdio already puts the monitor on stdio; drop -monitor"));
+    CHECK(parse("-monitor", "none", "-monitor", "none", NULL) < 0 && err_is("only one -monitor is supported"));
+    CHECK(parse("-monitor", "unix:/tmp/m.sock,server,nowait", NULL) == 0 &&
+          o.monitor.kind == MONITOR_UNIX && o.monitor.pathlen == 11 &&
+          !strncmp(o.monitor.path, "/tmp/m.sock", 11) && !o.monitor.wait);
+    CHECK(parse("-monitor", "unix:/tmp/m.sock,server=on,wait=off", NULL) == 0 && !o.monitor.wait);
+    CHECK(parse("-monitor", "unix:/tmp/m.sock,server", NULL) == 0 && o.monitor.wait);
+    CHECK(parse("-monitor", "unix:/tmp/m.sock", NULL) < 0 &&
+          err_is("-monitor unix: relic only listens: add ',server'"));
+    CHECK(parse("-monitor", "unix:,server", NULL) < 0 && err_is("-monitor unix: needs a socket path"));
+    CHECK(parse("-monitor", "unix:/x,server,telnet", NULL) < 0 &&
+          err_is("-monitor unix: unknown flag 'telnet'"));
+    CHECK(parse("-monitor", "tcp::4444", NULL) < 0 &&
+          err_is("monitor backend 'tcp::4444' not available (stdio, none, unix:PATH,server[,nowait])"));
+}
+
 static void test_help_text(void)
 {
     char buf[4096] = { 0 };
@@ -185,6 +221,7 @@ static void test_help_text(void)
     CHECK(strstr(buf, "usage: relic") != NULL);
     CHECK(strstr(buf, "-device isa-debug-exit[,iobase=N][,iosize=N]") != NULL);
     CHECK(strstr(buf, "-no-reboot") != NULL);
+    CHECK(strstr(buf, "-monitor DEV") != NULL);
     CHECK(strstr(buf, "guest_errors    log when") != NULL);
 }
 
@@ -196,6 +233,7 @@ int main(void)
     test_device();
     test_logging();
     test_misc();
+    test_monitor();
     test_help_text();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

@@ -387,6 +387,17 @@ static void test_pm(void)
     io_out(&b->io, PMBASE + PM_PMSTS, PMSTS_PWRBTN, 2);
     CHECK_EQ(io_in(&b->io, PMBASE + PM_PMSTS, 2), 0);
     CHECK_EQ(b->sci, 0);
+    /* the power button: status always, SCI only with PWRBTN_EN */
+    piix_pm_power_button(&b->pm_fn);
+    CHECK_EQ(io_in(&b->io, PMBASE + PM_PMSTS, 2), PMSTS_PWRBTN);
+    CHECK_EQ(b->sci, 1);
+    io_out(&b->io, PMBASE + PM_PMSTS, PMSTS_PWRBTN, 2);
+    CHECK_EQ(b->sci, 0);
+    io_out(&b->io, PMBASE + PM_PMEN, 0, 2);
+    piix_pm_power_button(&b->pm_fn);
+    CHECK_EQ(io_in(&b->io, PMBASE + PM_PMSTS, 2), PMSTS_PWRBTN);
+    CHECK_EQ(b->sci, 0);
+    io_out(&b->io, PMBASE + PM_PMSTS, PMSTS_PWRBTN, 2);
     /* GPE0 at 0xafe0: enables read back, status bits clear on 1, SCI */
     io_out(&b->io, 0xafe2, 0x0002, 2);
     CHECK_EQ(io_in(&b->io, 0xafe0, 4), 0x00020000);

@@ -10,6 +10,7 @@
 #include "mmu/io.h"
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static int passed, failed;
 
@@ -610,8 +611,27 @@ static void test_rtc_cmos(void)
     rig_free();
 }
 
+/* The monitor's stop: host-clock time stands still while paused and goes
+ * on from there, with no jump, after. */
+static void test_vclock_pause(void)
+{
+    struct vclock c;
+    vclock_init(&c, VCLOCK_HOST);
+    vclock_pause(&c, 1);
+    uint64_t frozen = vclock_now(&c);
+    struct timespec ts = { 0, 50000000 };
+    nanosleep(&ts, NULL);
+    CHECK(vclock_now(&c) == frozen);
+    vclock_pause(&c, 0);
+    uint64_t after = vclock_now(&c);
+    CHECK(after >= frozen && after - frozen < 40000000u);
+    vclock_pause(&c, 0);                            /* cont while running: no change */
+    CHECK(vclock_now(&c) - after < 40000000u);
+}
+
 int main(void)
 {
+    test_vclock_pause();
     test_pic_init();
     test_pic_priority_eoi();
     test_pic_aeoi_special_mask();
