@@ -60,5 +60,19 @@ if [ "$(echo "$out" | head -1)" = "relic text screen" ] && [ "$(echo "$out" | se
 else
     echo "FAIL: -text-screen: got:"; echo "$out"; fail=$((fail + 1))
 fi
+"$relic" -bios "$textrom" -display none -device isa-debug-exit,iobase=0xf4 -d post -D "$tmp/post.log" </dev/null
+if [ "$(cat "$tmp/post.log")" = "$(printf 'POST: 0x01\nPOST: 0x55\nPOST: 0xaa')" ]; then
+    pass=$((pass + 1))
+else
+    echo "FAIL: -d post: got:"; cat "$tmp/post.log"; fail=$((fail + 1))
+fi
+# what the host cannot give: more than its memory and swap, and more than
+# an address-space limit lets relic allocate
+relic_unlimited=$relic
+relic=$tmp/relic-limited
+printf '#!/bin/sh\nulimit -v 1048576 && exec "%s" "$@"\n' "$relic_unlimited" >"$relic"
+chmod +x "$relic"
+expect_error "-m beyond an address-space limit" -m 2048 -bios "$demo" -display none
+relic=$relic_unlimited
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

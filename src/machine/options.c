@@ -71,6 +71,7 @@ static const struct log_item {
     { "ioport", LOG_IOPORT, "show port I/O accesses" },
     { "guest_errors", LOG_GUEST_ERRORS, "log when the guest does something invalid" },
     { "unimp", LOG_UNIMP, "log unimplemented functionality" },
+    { "post", LOG_POST, "show POST codes the firmware writes to port 0x80" },
 };
 #define N_LOG_ITEMS (sizeof log_items / sizeof log_items[0])
 

@@ -22,7 +22,7 @@ enum opt_accel { ACCEL_INTERP };
 /* -d items; trace.c and the CPU test these bits. */
 enum {
     LOG_IN_ASM = 1u << 0, LOG_INT = 1u << 1, LOG_CPU = 1u << 2, LOG_EXEC = 1u << 3,
-    LOG_IOPORT = 1u << 4, LOG_GUEST_ERRORS = 1u << 5, LOG_UNIMP = 1u << 6,
+    LOG_IOPORT = 1u << 4, LOG_GUEST_ERRORS = 1u << 5, LOG_UNIMP = 1u << 6, LOG_POST = 1u << 7,
 };
 
 struct serial_opt {

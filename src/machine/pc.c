@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 
 /* Instructions per CPU slice: between slices the loop runs timers and reads
@@ -331,12 +332,29 @@ static const struct device_kind {
 
 /* ---- lifetime ---- */
 
+/* With overcommit the allocation below succeeds whatever its size and the
+ * guest is killed later, touching memory the host does not have: refuse a
+ * guest RAM larger than the host's memory and swap together up front. */
+static int check_host_memory(uint64_t ram, char *err, size_t errlen)
+{
+    struct sysinfo si;
+    if (sysinfo(&si) < 0)
+        return 0;
+    uint64_t host = ((uint64_t)si.totalram + si.totalswap) * si.mem_unit;
+    if (ram <= host)
+        return 0;
+    return fail(err, errlen, "-m %llu MiB is more than this host has (%llu MiB of memory and swap)",
+                (unsigned long long)(ram >> 20), (unsigned long long)(host >> 20));
+}
+
 static int build(struct machine *m, const char *const *extra, char *err, size_t errlen)
 {
     m->extra_dirs = extra;
     vclock_init(&m->clock, VCLOCK_HOST);
+    if (check_host_memory(m->opts.ram_size, err, errlen) < 0)
+        return -1;
     if (phys_init(&m->pm, (uint32_t)m->opts.ram_size) < 0)
-        return fail(err, errlen, "cannot allocate %llu MiB of guest RAM",
+        return fail(err, errlen, "cannot allocate %llu MiB of guest RAM (the host refused it)",
                     (unsigned long long)(m->opts.ram_size >> 20));
     m->phys_ok = 1;
     if (io_init(&m->io) < 0)
@@ -357,6 +375,8 @@ static int build(struct machine *m, const char *const *extra, char *err, size_t 
         if (!m->trace)
             return -1;
         trace_attach(m->trace, &m->cpu, &m->io);
+        if (m->opts.log_mask & LOG_POST)
+            dma_set_post_hook(&m->dma, trace_post_code, m->trace);
     }
     m->ui = ui_headless_create();
     if (!m->ui)

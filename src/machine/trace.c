@@ -20,43 +20,6 @@ struct tracer {
     unsigned nint;              /* QEMU numbers its protected-mode interrupt lines */
 };
 
-/* ---- side-effect-free guest memory reads ---- */
-
-/* Linear to physical through the page tables, touching no A/D bits.
- * Returns -1 where the CPU would fault. */
-static int lin_to_phys(struct cpu *cpu, uint32_t lin, uint32_t *pa)
-{
-    if (!(cpu->cr0 & CR0_PG)) {
-        *pa = lin;
-        return 0;
-    }
-    uint32_t pde = phys_read(cpu->pm, (cpu->cr3 & 0xfffff000u) | ((lin >> 20) & 0xffc), 4);
-    if (!(pde & 1))
-        return -1;
-    if ((pde & 0x80) && (cpu->cr4 & CR4_PSE)) {
-        *pa = (pde & 0xffc00000u) | (lin & 0x3fffff);
-        return 0;
-    }
-    uint32_t pte = phys_read(cpu->pm, (pde & 0xfffff000u) | ((lin >> 10) & 0xffc), 4);
-    if (!(pte & 1))
-        return -1;
-    *pa = (pte & 0xfffff000u) | (lin & 0xfff);
-    return 0;
-}
-
-/* Reads up to len bytes at lin; stops at the first unmapped page. */
-static size_t read_lin(struct cpu *cpu, uint32_t lin, uint8_t *buf, size_t len)
-{
-    size_t n = 0;
-    while (n < len) {
-        uint32_t pa;
-        if (lin_to_phys(cpu, lin + (uint32_t)n, &pa) < 0)
-            break;
-        buf[n++] = (uint8_t)phys_read(cpu->pm, pa, 1);
-    }
-    return n;
-}
-
 /* ---- -d cpu ---- */
 
 static const char *const seg_names[6] = { "ES", "CS", "SS", "DS", "FS", "GS" };
@@ -176,7 +139,7 @@ static void trace_in_asm(struct tracer *t, struct cpu *cpu, uint32_t lin)
     if (!seen_insert(t, (uint64_t)lin | (uint64_t)mode << 32))
         return;
     uint8_t buf[15];
-    size_t n = read_lin(cpu, lin, buf, sizeof buf);
+    size_t n = cpu_peek_lin(cpu, lin, buf, sizeof buf);
     fprintf(t->f, "----------------\nIN: \n");
     cs_insn *insn = NULL;
     if (n && t->cs_ok[mode] && cs_disasm(t->cs[mode], buf, n, lin, 1, &insn) == 1) {
@@ -213,7 +176,7 @@ static void hook_insn(void *opaque, struct cpu *cpu)
 static int is_software_int(struct cpu *cpu, int vec)
 {
     uint8_t b[15];
-    size_t n = read_lin(cpu, cpu->seg[S_CS].base + cpu->insn_eip, b, sizeof b), i = 0;
+    size_t n = cpu_peek_lin(cpu, cpu->seg[S_CS].base + cpu->insn_eip, b, sizeof b), i = 0;
     static const uint8_t prefixes[] = { 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0x66, 0x67, 0xf0, 0xf2, 0xf3 };
     while (i < n && memchr(prefixes, b[i], sizeof prefixes))
         i++;
@@ -259,6 +222,12 @@ static void hook_io(void *opaque, uint16_t port, uint32_t val, int size, int wri
     char sz = size == 1 ? 'b' : size == 2 ? 'w' : 'l';
     fprintf(t->f, "ioport: %s%c%s 0x%04x %s 0x%0*x\n", write ? "out" : "in", sz, write ? "" : " ",
             port, write ? "<-" : "->", size * 2, val);
+}
+
+void trace_post_code(void *opaque, uint8_t code)
+{
+    struct tracer *t = opaque;
+    fprintf(t->f, "POST: 0x%02x\n", code);
 }
 
 /* ---- lifetime ---- */

@@ -29,6 +29,8 @@ struct tracer *trace_create(uint32_t mask, const char *path, char *err, size_t e
 /* Installs the hooks the mask asks for on the CPU and the port bus. */
 void trace_attach(struct tracer *t, struct cpu *cpu, struct iobus *io);
 void trace_flush(struct tracer *t);
+/* -d post: the port 0x80 hook of the DMA page registers (opaque: the tracer). */
+void trace_post_code(void *opaque, uint8_t code);
 void trace_free(struct tracer *t);
 
 /* The register dump of -d cpu, for anyone who wants one (monitor later). */

@@ -1,5 +1,6 @@
-; Writes a line into the VGA text buffer (mode 3 after reset) and exits;
-; tests/cli.sh reads it back with -text-screen.
+; Writes a line into the VGA text buffer (mode 3 after reset), POST codes
+; 0x01, 0x55, 0xaa to port 0x80, and exits; tests/cli.sh reads the screen
+; back with -text-screen and the codes with -d post.
 bits 16
 org 0
 start:  mov ax, 0xb800
@@ -15,6 +16,12 @@ start:  mov ax, 0xb800
 .done:  mov di, 160 * 24                ; and something on the last row
         mov ax, 0x1f00 | '>'
         stosw
+        mov al, 0x01
+        out 0x80, al
+        mov al, 0x55
+        out 0x80, al
+        mov al, 0xaa
+        out 0x80, al
         xor al, al
         out 0xf4, al
         hlt
