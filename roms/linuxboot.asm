@@ -241,10 +241,11 @@ load_gdt:
         ret
 
 ; ---- Multiboot v1 (FW_CFG_KERNEL_ENTRY != 0) ----
-; The board has put the kernel image (KERNEL blob) and the Multiboot
-; information structure, with modules and strings (INITRD blob, INITRD_ADDR
-; = the structure's address), where they belong; both blobs are copied by
-; now. Left to do here, from the BIOS: mem_lower (INT 12h), the memory map
+; The board has put the kernel image, with the modules after it (KERNEL
+; blob), and the Multiboot information structure, with the module list and
+; the strings (INITRD blob, INITRD_ADDR = the structure's address), where
+; they belong; both blobs are copied by now (src/machine/multiboot.c).
+; Left to do here, from the BIOS: mem_lower (INT 12h), the memory map
 ; (INT 15h E820) into the buffer at the structure's mmap_addr, with
 ; mmap_length, and mem_upper (usable memory contiguous from 1 MiB, in KiB).
 ; The structure and the map buffer must be 16-byte aligned and below

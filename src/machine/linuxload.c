@@ -2,10 +2,11 @@
  * way a boot loader does and hands it to relic's own option ROM
  * (roms/linuxboot.asm) through fw_cfg, so SeaBIOS runs first and then boots
  * the kernel from that ROM, as on a real PC with a network or disk loader.
+ * Any other kernel is tried as Multiboot (multiboot.c, same ROM).
  * Layout as QEMU's x86 loader uses it: real-mode part at 0x10000, command
  * line at 0x20000, protected-mode part at 1 MiB, initrd at the top of the
  * RAM the kernel allows. */
-#include "machine.h"
+#include "multiboot.h"
 #include "../mmu/endian.h"
 #include <errno.h>
 #include <stdio.h>
@@ -23,8 +24,7 @@ static int fail(char *err, size_t errlen, const char *fmt, const char *a, const 
     return -1;
 }
 
-/* Reads a whole file; NULL with err set on failure. */
-static uint8_t *slurp(const char *path, size_t *len, const char *what, char *err, size_t errlen)
+uint8_t *kernel_slurp(const char *path, size_t *len, const char *what, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -55,6 +55,30 @@ static uint8_t *slurp(const char *path, size_t *len, const char *what, char *err
     return buf;
 }
 
+/* The loader ROM, booted first. */
+static int add_rom(struct machine *m, const uint8_t *rom, size_t rom_len)
+{
+    static const char order[] = "/rom@genroms/" LINUXBOOT_ROM "\n";
+    if (fw_cfg_add_file(&m->fw_cfg, "genroms/" LINUXBOOT_ROM, rom, rom_len) < 0
+        || fw_cfg_add_file(&m->fw_cfg, "bootorder", order, sizeof order) < 0)
+        return -1;
+    return 0;
+}
+
+/* Not a bzImage: a Multiboot kernel, or refused. */
+static int other_kernel(struct machine *m, uint8_t *k, size_t klen, const uint8_t *rom, size_t rom_len,
+                        char *err, size_t errlen)
+{
+    int rc = multiboot_load(m, k, klen, err, errlen);
+    free(k);
+    if (rc == 1)
+        return fail(err, errlen, "kernel '%s' is neither a Linux bzImage nor a Multiboot kernel%s",
+                    m->opts.kernel, "");
+    if (rc == 0 && add_rom(m, rom, rom_len) < 0)
+        return fail(err, errlen, "cannot register the loader ROM with fw_cfg%s%s", "", "");
+    return rc;
+}
+
 int linux_load(struct machine *m, const uint8_t *rom, size_t rom_len, char *err, size_t errlen)
 {
     const struct options *o = &m->opts;
@@ -64,13 +88,11 @@ int linux_load(struct machine *m, const uint8_t *rom, size_t rom_len, char *err,
         return 0;
     }
     size_t klen, ilen = 0;
-    uint8_t *k = slurp(o->kernel, &klen, "kernel", err, errlen);
+    uint8_t *k = kernel_slurp(o->kernel, &klen, "kernel", err, errlen);
     if (!k)
         return -1;
-    if (klen < 0x300 || memcmp(k + 0x202, "HdrS", 4) != 0) {
-        free(k);
-        return fail(err, errlen, "kernel '%s' is not a Linux bzImage (no boot protocol header)%s", o->kernel, "");
-    }
+    if (klen < 0x300 || memcmp(k + 0x202, "HdrS", 4) != 0)
+        return other_kernel(m, k, klen, rom, rom_len, err, errlen);
     uint16_t proto = ld16le(k + 0x206);
     if (proto < 0x202 || !(k[0x211] & 1)) {
         free(k);
@@ -93,7 +115,7 @@ int linux_load(struct machine *m, const uint8_t *rom, size_t rom_len, char *err,
     st32le(k + 0x228, CMDLINE_ADDR);                  /* cmd_line_ptr */
     uint8_t *initrd = NULL;
     if (o->initrd) {
-        initrd = slurp(o->initrd, &ilen, "initrd", err, errlen);
+        initrd = kernel_slurp(o->initrd, &ilen, "initrd", err, errlen);
         if (!initrd) { free(k); return -1; }
         uint32_t max = proto >= 0x203 ? ld32le(k + 0x22c) : 0x37ffffffu;
         uint64_t top = o->ram_size - (128u << 10);    /* leave the top for the firmware's tables */
@@ -120,9 +142,6 @@ int linux_load(struct machine *m, const uint8_t *rom, size_t rom_len, char *err,
     fw_cfg_add_bytes(&m->fw_cfg, FW_CFG_CMDLINE_DATA, cmdline, clen);
     free(k);
     free(initrd);
-    /* the loader ROM, booted first */
-    fw_cfg_add_file(&m->fw_cfg, "genroms/" LINUXBOOT_ROM, rom, rom_len);
-    static const char order[] = "/rom@genroms/" LINUXBOOT_ROM "\n";
-    fw_cfg_add_file(&m->fw_cfg, "bootorder", order, sizeof order);
-    return 0;
+    return add_rom(m, rom, rom_len) < 0
+        ? fail(err, errlen, "cannot register the loader ROM with fw_cfg%s%s", "", "") : 0;
 }
