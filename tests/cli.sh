@@ -34,6 +34,12 @@ expect_error "zero-length disk image" -bios "$demo" -hda "$tmp/empty.bin"
 expect_error "disk image of odd size" -bios "$demo" -hda "$tmp/odd.bin"
 expect_error "-cdrom with -hdc" -bios "$demo" -cdrom "$demo" -hdc "$demo"
 expect_error "bad -boot" -boot order=xyz -bios "$demo"
+head -c 1048576 /dev/zero >"$tmp/ro.img"
+chmod 444 "$tmp/ro.img"
+expect_error "read-only disk image" -bios "$demo" -hda "$tmp/ro.img"
+if "$relic" -bios "$demo" -display none -serial null -device isa-debug-exit,iobase=0xf4 -hda "$tmp/ro.img" -snapshot </dev/null 2>"$tmp/err"; [ $? -eq 1 ]; then
+    pass=$((pass + 1))
+else echo "FAIL: read-only image with -snapshot:"; cat "$tmp/err"; fail=$((fail + 1)); fi
 
 # A guest write reaches the image; with -snapshot the image stays byte-for-byte.
 head -c 1048576 /dev/zero >"$tmp/disk.img"
