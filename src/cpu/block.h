@@ -14,6 +14,8 @@ struct block {
     uint8_t code32;
     uint8_t dead;
     uint16_t n;
+    void *native;             /* translated code (src/jit), valid while native_gen matches */
+    unsigned native_gen;
     struct block *hnext;      /* hash chain */
     struct block *pnext[2];   /* page chains (first page, second page) */
     struct insn insn[];

@@ -154,7 +154,7 @@ static int serve_interrupts(struct cpu *c)
 
 /* One instruction at a time when single-stepping, in an interrupt shadow,
  * or with debug breakpoints armed. */
-static int step_mode(const struct cpu *c)
+int cpu_step_mode(const struct cpu *c)
 {
     return (c->eflags & (F_TF | F_RF)) || c->inhibit_irq || (c->dr[7] & 0xff);
 }
@@ -162,9 +162,9 @@ static int step_mode(const struct cpu *c)
 void cpu_debug_check(struct cpu *c);        /* intr.c: instruction breakpoints */
 void cpu_debug_after(struct cpu *c, int tf); /* intr.c: single-step and data breakpoint traps */
 
-static void run_block(struct cpu *c, struct block *b)
+void cpu_interp_block(struct cpu *c, struct block *b)
 {
-    int single = step_mode(c);
+    int single = cpu_step_mode(c);
     uint32_t n = single ? 1 : b->n;
     if ((int32_t)n > c->budget) n = (uint32_t)(c->budget > 0 ? c->budget : 1);
     c->stop_block = 0;
@@ -209,7 +209,10 @@ enum cpu_exit cpu_run(struct cpu *c, int32_t budget)
         if (c->halted)
             return CPU_EXIT_HLT;
         struct block *b = block_lookup(c);
-        run_block(c, b);
+        if (c->run_block)
+            c->run_block(c, b);
+        else
+            cpu_interp_block(c, b);
     }
     if (c->shutdown)
         return CPU_EXIT_SHUTDOWN;

@@ -128,6 +128,11 @@ struct cpu {
     struct block_cache *bc;
 
     uint64_t icount;          /* instructions retired */
+    /* the engine that runs decoded blocks: NULL for the interpreter; the
+     * translator (src/jit) installs itself here and falls back to
+     * cpu_interp_block for what it does not run */
+    void (*run_block)(struct cpu *cpu, struct block *b);
+    void *engine;
     /* tracing (-d): NULL when off */
     void (*trace_insn)(void *opaque, struct cpu *cpu);
     void (*trace_int)(void *opaque, struct cpu *cpu, int vec, int is_hw, uint32_t err, int has_err);

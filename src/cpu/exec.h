@@ -161,6 +161,15 @@ int flag_pf(struct cpu *c);
 int flag_af(struct cpu *c);
 /* Condition code 0..15 as in Jcc/SETcc/CMOVcc. */
 int cond(struct cpu *c, int cc);
+
+/* ---- engines (cpu.c) ---- */
+struct block;
+/* Runs up to b->n instructions of b one record at a time: the reference
+ * engine, and the translator's fallback. */
+void cpu_interp_block(struct cpu *c, struct block *b);
+/* Nonzero when instructions must run one at a time: single-step, RF, an
+ * interrupt shadow, or armed debug breakpoints. */
+int cpu_step_mode(const struct cpu *c);
 extern const uint8_t parity_table[256];   /* 1 where the byte has even parity */
 /* Writes EFLAGS respecting the mode's writable-bit rules is the job of
  * the instruction (POPF/IRET); this stores bits as given. */

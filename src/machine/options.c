@@ -286,11 +286,15 @@ static int opt_D(struct options *o, const char *arg, char *err, size_t errlen)
 static int opt_accel(struct options *o, const char *arg, char *err, size_t errlen)
 {
     size_t len = strcspn(arg, ",");
-    if (len == 6 && !strncmp(arg, "interp", 6)) {
-        o->accel = ACCEL_INTERP;
-        return 0;
-    }
-    return fail(err, errlen, "accelerator %.*s not available", (int)len, arg);
+    static const struct { const char *name; enum opt_accel accel; } engines[] = {
+        { "interp", ACCEL_INTERP }, { "jit", ACCEL_JIT }, { "tcg", ACCEL_JIT },
+    };
+    for (size_t k = 0; k < sizeof engines / sizeof engines[0]; k++)
+        if (len == strlen(engines[k].name) && !strncmp(arg, engines[k].name, len)) {
+            o->accel = engines[k].accel;
+            return 0;
+        }
+    return fail(err, errlen, "accelerator %.*s not available (interp, jit)", (int)len, arg);
 }
 
 static int opt_no_reboot(struct options *o, const char *arg, char *err, size_t errlen)
@@ -372,7 +376,7 @@ static const struct optdef {
       "exit device: a write of v ends relic with status (v << 1) | 1" },
     { "d", "ITEM,...", opt_d, "log items (-d help lists them)" },
     { "D", "FILE", opt_D, "write the -d log to FILE (default stderr)" },
-    { "accel", "interp", opt_accel, "execution engine (default interp)" },
+    { "accel", "interp|jit", opt_accel, "execution engine: interp (the reference), jit (translator; 'tcg' is taken for it) (default interp)" },
     { "no-reboot", NULL, opt_no_reboot, "exit instead of rebooting (status 0)" },
     { "snapshot", NULL, opt_snapshot, "do not write to disk images" },
     { "L", "DIR", opt_L, "look for firmware in DIR" },

@@ -17,7 +17,7 @@
 enum opt_action { OPT_RUN, OPT_HELP, OPT_VERSION, OPT_LOG_HELP };
 enum opt_display { DISPLAY_NONE, DISPLAY_SDL };
 enum opt_serial { SERIAL_NONE, SERIAL_NULL, SERIAL_STDIO, SERIAL_FILE };
-enum opt_accel { ACCEL_INTERP };
+enum opt_accel { ACCEL_INTERP, ACCEL_JIT };
 
 /* -d items; trace.c and the CPU test these bits. */
 enum {

@@ -2,6 +2,7 @@
 #include "machine.h"
 #include "trace.h"
 #include "monitor.h"
+#include "../jit/jit.h"
 #include "../ui/ui.h"
 #include <errno.h>
 #include <poll.h>
@@ -365,6 +366,8 @@ static int build(struct machine *m, const char *const *extra, char *err, size_t 
     if (cpu_init(&m->cpu, &m->pm, &m->io) < 0)
         return fail(err, errlen, "cannot initialise the CPU");
     m->cpu_ok = 1;
+    if (m->opts.accel == ACCEL_JIT && jit_attach(&m->cpu, err, errlen) < 0)
+        return -1;
     m->cpu.clock_ns = machine_clock_ns;     /* the TSC follows virtual time */
     m->cpu.clock_opaque = &m->clock;
     for (size_t i = 0; i < N_DEVICE_KINDS; i++)
@@ -428,8 +431,10 @@ void machine_free(struct machine *m)
     for (int i = 0; i < OPT_MAX_SERIAL; i++)
         if (m->has_uart[i])
             chardev_close(&m->chr[i]);
-    if (m->cpu_ok)
+    if (m->cpu_ok) {
+        jit_detach(&m->cpu);
         cpu_free(&m->cpu);
+    }
     if (m->io_ok)
         io_free(&m->io);
     if (m->phys_ok)

@@ -6,8 +6,11 @@
  * the last place (and in C1/PE, which follow the rounding): relic rounds
  * them correctly and tests/unit/f80_ulp_check.c shows the recorded CPU is
  * the one that is off in those cases; such vectors are counted apart.
- *   replay [-v] FILE.vec.gz...   final line: N passed, N failed */
+ * With --jit the translator (src/jit) runs them instead, so the same
+ * recorded values check it.
+ *   replay [-v] [--jit] FILE.vec.gz...   final line: N passed, N failed */
 #include "cpu/exec.h"
+#include "jit/jit.h"
 #include "vecfile.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,6 +197,12 @@ int main(int argc, char **argv)
     machine_setup();
     for (int a = 1; a < argc; a++) {
         if (!strcmp(argv[a], "-v")) { verbose = 1; continue; }
+        if (!strcmp(argv[a], "--jit")) {
+            char err[200];
+            if (!jit_available()) { printf("SKIP: no translator backend on this host\n"); return 77; }
+            if (jit_attach(&cpu, err, sizeof err) < 0) { fprintf(stderr, "replay: %s\n", err); return 1; }
+            continue;
+        }
         struct vecfile vf;
         if (vec_open(&vf, argv[a]) < 0) {
             fprintf(stderr, "replay: cannot read %s\n", argv[a]);

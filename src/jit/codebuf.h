@@ -1,0 +1,27 @@
+/* Memory for generated code: one region seen through two mappings of the
+ * same pages, one writable and one executable, so no page is ever both
+ * (hosts that enforce W^X allow this; nobody else minds). Allocation is a
+ * bump pointer; when the region is full the translator flushes it whole and
+ * bumps the generation, which retires every block's code at once. */
+#ifndef RELIC_JIT_CODEBUF_H
+#define RELIC_JIT_CODEBUF_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct codebuf {
+    uint8_t *rw, *rx;           /* the same bytes, writable / executable */
+    size_t size, used;
+    unsigned gen;               /* bumped by each flush; starts at 1 */
+};
+
+/* Returns 0, or -1 (errno set) when the host gives no such memory. */
+int codebuf_init(struct codebuf *cb, size_t size);
+void codebuf_free(struct codebuf *cb);
+/* Forgets every translation. */
+void codebuf_flush(struct codebuf *cb);
+/* The executable address of a writable one. */
+static inline void *codebuf_exec(const struct codebuf *cb, const uint8_t *rw)
+{
+    return cb->rx + (rw - cb->rw);
+}
+#endif

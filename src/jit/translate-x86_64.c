@@ -1,0 +1,369 @@
+/* The x86-64 backend: one decoded block -> one host function
+ * `void f(struct cpu *)`. rbx holds the CPU pointer throughout.
+ *
+ * Each instruction either has a native template (32-bit register moves and
+ * arithmetic, INC/DEC, conditional and direct jumps) or becomes a call to
+ * its interpreter handler, preceded by what the handler expects (EIP and
+ * ESP of the instruction start for fault unwinding) and followed by what
+ * the interpreter loop does after it (count it, leave the block when the
+ * handler asked to or the budget ran out). Templates leave exactly the state
+ * the handler would, lazy flags included, so both engines agree bit for bit.
+ *
+ * Budget and instruction count live in host registers while the block
+ * runs: r12 the budget left, r13 its value when icount was last written,
+ * so icount is behind by r13 - r12. Each instruction decrements r12 and
+ * leaves when it reaches 0, as the interpreter's loop does. Both are
+ * written back before a helper call (which may fault and unwind, and must
+ * see exact counts, or may end the slice by zeroing the budget) and at the
+ * exit. */
+#include "translate.h"
+#include "emit-x86_64.h"
+#include "../cpu/exec.h"
+#include "../cpu/block.h"
+
+#define OFF(f) ((int32_t)offsetof(struct cpu, f))
+#define REG(r) (OFF(reg) + 4 * (int32_t)(r))
+#define CS_LIMIT ((int32_t)(offsetof(struct cpu, seg) + S_CS * sizeof(struct seg) + offsetof(struct seg, limit)))
+
+_Static_assert(offsetof(struct cpu, lf_size) == offsetof(struct cpu, lf_op) + 1,
+               "one 16-bit store sets lf_op and lf_size");
+
+#define LF_UNKNOWN (-1)
+
+struct tx {
+    struct emit e;
+    int lf;                 /* lazy-flag op the code so far leaves (size 4), or LF_UNKNOWN */
+    uint8_t *epilogue_jumps[4 * BLOCK_MAX_INSNS + 8];
+    int njumps;
+};
+
+/* ---- plumbing ---------------------------------------------------------- */
+
+/* budget = r12; icount += r13 - r12; r13 = r12 */
+static void sync_counts(struct tx *t)
+{
+    struct emit *e = &t->e;
+    e_store32(e, OFF(budget), R12);
+    e_mov_rr(e, RAX, R13);
+    e_alu_rr(e, X_SUB, RAX, R12);
+    e_byte(e, 0x48); e_byte(e, 0x01); e_mem(e, RAX, OFF(icount));   /* add [icount], rax */
+    e_mov_rr(e, R13, R12);
+}
+
+static void jump_to_epilogue(struct tx *t)
+{
+    uint8_t *j = e_jmp32(&t->e);
+    if (t->njumps < (int)(sizeof t->epilogue_jumps / sizeof t->epilogue_jumps[0]))
+        t->epilogue_jumps[t->njumps++] = j;
+    else
+        t->e.overflow = 1;
+}
+
+/* One more instruction done: leave when the budget is used up. */
+static void count_insn(struct tx *t)
+{
+    e_byte(&t->e, 0x41); e_byte(&t->e, 0xff); e_modrm_rr(&t->e, 1, R12);   /* dec r12d */
+}
+
+static void exit_if(struct tx *t, int cc)
+{
+    uint8_t *j = e_jcc32(&t->e, cc);
+    if (t->njumps < (int)(sizeof t->epilogue_jumps / sizeof t->epilogue_jumps[0]))
+        t->epilogue_jumps[t->njumps++] = j;
+    else
+        t->e.overflow = 1;
+}
+
+static void call_c(struct tx *t, const void *fn)
+{
+    uint64_t a;
+    memcpy(&a, &fn, sizeof a);
+    e_mov64_ri(&t->e, RAX, a);
+    e_call_r(&t->e, RAX);
+}
+
+/* The interpreter's handler for i, as its loop would run it. */
+static void emit_helper(struct tx *t, const struct insn *i)
+{
+    struct emit *e = &t->e;
+    sync_counts(t);
+    e_load32(e, RAX, OFF(eip));
+    e_store32(e, OFF(insn_eip), RAX);
+    e_load32(e, RAX, REG(R_ESP));
+    e_store32(e, OFF(insn_esp), RAX);
+    e_mov64_rr(e, RDI, RBX);
+    e_mov64_ri(e, RSI, (uint64_t)(uintptr_t)i);
+    exec_fn fn = i->exec;
+    const void *p;
+    memcpy(&p, &fn, sizeof p);
+    call_c(t, p);
+    /* the handler may have ended the slice: take the budget as it left it */
+    e_load32(e, R12, OFF(budget));
+    e_byte(e, 0x48); e_byte(e, 0x83); e_mem(e, X_ADD, OFF(icount)); e_byte(e, 1);
+    count_insn(t);
+    e_mov_rr(e, R13, R12);
+    e_cmp8_mi(e, OFF(stop_block), 0);
+    exit_if(t, CC_NE);
+    e_test_rr(e, R12, R12);
+    exit_if(t, CC_LE);
+    t->lf = LF_UNKNOWN;
+}
+
+/* Records the lazy flags of a 32-bit operation: result in edx, operands in
+ * eax/ecx (or zeros for logic ops, as the interpreter stores them). */
+static void store_lf(struct tx *t, int op)
+{
+    struct emit *e = &t->e;
+    e_store32(e, OFF(lf_res), RDX);
+    if (op == LF_LOGIC) {
+        e_store32_imm(e, OFF(lf_s1), 0);
+        e_store32_imm(e, OFF(lf_s2), 0);
+    } else {
+        e_store32(e, OFF(lf_s1), RAX);
+        e_store32(e, OFF(lf_s2), RCX);
+    }
+    e_store16_imm(e, OFF(lf_op), (uint16_t)(op | 4 << 8));
+    t->lf = op;
+}
+
+static void advance_eip(struct tx *t, const struct insn *i)
+{
+    e_alu_mi(&t->e, X_ADD, OFF(eip), i->len);
+}
+
+/* ---- templates ---------------------------------------------------------- */
+
+/* A native template: returns 0 when it emitted the instruction, -1 when the
+ * instruction is not its kind (the helper then runs it). */
+typedef int template_fn(struct tx *t, const struct insn *i);
+
+static const uint8_t lf_of_alu[8] = {
+    [X_ADD] = LF_ADD, [X_OR] = LF_LOGIC, [X_AND] = LF_LOGIC, [X_SUB] = LF_SUB,
+    [X_XOR] = LF_LOGIC, [X_CMP] = LF_SUB,
+};
+
+/* dst = dst op src (src in ecx), flags as the interpreter's alu(). */
+static void alu32(struct tx *t, int op, int dst)
+{
+    struct emit *e = &t->e;
+    e_load32(e, RAX, REG(dst));
+    e_mov_rr(e, RDX, RAX);
+    e_alu_rr(e, op == X_CMP ? X_SUB : op, RDX, RCX);
+    if (op != X_CMP)
+        e_store32(e, REG(dst), RDX);
+    store_lf(t, lf_of_alu[op]);
+}
+
+static int is_alu_native(int op) { return op != X_ADC && op != X_SBB; }
+
+/* 01/03/09/0B/.../39/3B with a register operand, 81/83 and 05-3D on eAX. */
+static int t_alu(struct tx *t, const struct insn *i)
+{
+    unsigned oc = i->opcode;
+    int op, dst;
+    if (oc < 0x40 && (oc & 7) <= 3 && (oc & 1) && i->mod == 3) {       /* Ev,Gv / Gv,Ev */
+        op = (int)(oc >> 3);
+        int to_rm = !(oc & 2);
+        dst = to_rm ? i->rm : i->reg;
+        if (!is_alu_native(op)) return -1;
+        e_load32(&t->e, RCX, REG(to_rm ? i->reg : i->rm));
+    } else if (oc < 0x40 && (oc & 7) == 5) {                           /* eAX, Iv */
+        op = (int)(oc >> 3);
+        dst = R_EAX;
+        if (!is_alu_native(op)) return -1;
+        e_mov_ri(&t->e, RCX, i->imm);
+    } else if ((oc == 0x81 || oc == 0x83) && i->mod == 3) {            /* Ev, Iv / Ev, Ib */
+        op = i->reg;
+        dst = i->rm;
+        if (!is_alu_native(op)) return -1;
+        e_mov_ri(&t->e, RCX, i->imm);
+    } else {
+        return -1;
+    }
+    alu32(t, op, dst);
+    advance_eip(t, i);
+    return 0;
+}
+
+static int t_mov(struct tx *t, const struct insn *i)
+{
+    struct emit *e = &t->e;
+    if ((i->opcode == 0x89 || i->opcode == 0x8b) && i->mod == 3) {
+        int to_rm = i->opcode == 0x89;
+        e_load32(e, RAX, REG(to_rm ? i->reg : i->rm));
+        e_store32(e, REG(to_rm ? i->rm : i->reg), RAX);
+    } else if (i->opcode >= 0xb8 && i->opcode <= 0xbf) {
+        e_store32_imm(e, REG(i->opcode & 7), i->imm);
+    } else if (i->opcode == 0x90) {
+        /* NOP (and PAUSE) */
+    } else {
+        return -1;
+    }
+    advance_eip(t, i);
+    return 0;
+}
+
+/* INC/DEC keep CF: park it in eflags first, as the interpreter does. When
+ * the op before is known, CF is computed here instead of by a call. */
+static void park_cf(struct tx *t)
+{
+    struct emit *e = &t->e;
+    switch (t->lf) {
+    case LF_INC: case LF_DEC:
+        return;                                 /* CF is in eflags already */
+    case LF_LOGIC:
+        e_alu_mi(e, X_AND, OFF(eflags), ~(uint32_t)F_CF);
+        return;
+    case LF_ADD: case LF_SUB:
+        e_load32(e, RAX, OFF(lf_s1));
+        e_alu_rm(e, t->lf == LF_ADD ? X_ADD : X_CMP, RAX, OFF(lf_s2));
+        e_setcc(e, CC_B, RCX);
+        e_movzx8(e, RCX, RCX);
+        e_alu_mi(e, X_AND, OFF(eflags), ~(uint32_t)F_CF);
+        e_byte(e, 0x09); e_mem(e, RCX, OFF(eflags));     /* or [eflags], ecx */
+        return;
+    default:
+        e_mov64_rr(e, RDI, RBX);
+        call_c(t, (const void *)jit_park_cf);
+    }
+}
+
+static int t_incdec(struct tx *t, const struct insn *i)
+{
+    if (i->opcode < 0x40 || i->opcode > 0x4f) return -1;
+    int dec = i->opcode >= 0x48, r = i->opcode & 7;
+    struct emit *e = &t->e;
+    park_cf(t);
+    e_load32(e, RAX, REG(r));
+    e_mov_ri(e, RCX, 1);
+    e_mov_rr(e, RDX, RAX);
+    e_alu_rr(e, dec ? X_SUB : X_ADD, RDX, RCX);
+    e_store32(e, REG(r), RDX);
+    store_lf(t, dec ? LF_DEC : LF_INC);
+    advance_eip(t, i);
+    return 0;
+}
+
+/* Sets the host flags so that host condition cc means guest condition cc,
+ * or calls cond() and returns CC_NE for "true". */
+static int host_condition(struct tx *t, int cc)
+{
+    struct emit *e = &t->e;
+    int uses_cf = cc == CC_B || cc == CC_AE || cc == CC_BE || cc == CC_A;
+    switch (t->lf) {
+    case LF_SUB: case LF_ADD:
+        e_load32(e, RAX, OFF(lf_s1));
+        e_alu_rm(e, t->lf == LF_ADD ? X_ADD : X_CMP, RAX, OFF(lf_s2));
+        return cc;
+    case LF_LOGIC:
+        e_load32(e, RAX, OFF(lf_res));
+        e_test_rr(e, RAX, RAX);
+        return cc;
+    case LF_INC: case LF_DEC:
+        if (uses_cf) break;                     /* CF is the guest's, in eflags */
+        e_load32(e, RAX, OFF(lf_s1));
+        e_alu_ri(e, t->lf == LF_INC ? X_ADD : X_SUB, RAX, 1);
+        return cc;
+    default:
+        break;
+    }
+    e_mov64_rr(e, RDI, RBX);
+    e_mov_ri(e, RSI, (uint32_t)cc);
+    call_c(t, (const void *)cond);
+    e_test_rr(e, RAX, RAX);
+    return CC_NE;
+}
+
+/* A taken near jump to EIP + len + disp: checks the CS limit like
+ * jump_near; past it, the handler runs and raises the fault itself. */
+static void taken(struct tx *t, const struct insn *i)
+{
+    struct emit *e = &t->e;
+    e_load32(e, RAX, OFF(eip));
+    e_alu_ri(e, X_ADD, RAX, i->len + i->imm);
+    e_alu_rm(e, X_CMP, RAX, CS_LIMIT);
+    uint8_t *slow = e_jcc32(e, CC_A);
+    e_store32(e, OFF(eip), RAX);
+    count_insn(t);
+    jump_to_epilogue(t);
+    e_patch_here(e, slow);
+    emit_helper(t, i);
+    jump_to_epilogue(t);
+}
+
+static int is_jcc(const struct insn *i)
+{
+    return (i->opcode >= 0x70 && i->opcode <= 0x7f) || (i->opcode >= 0x180 && i->opcode <= 0x18f);
+}
+static int is_jump(const struct insn *i)
+{
+    return is_jcc(i) || i->opcode == 0xeb || i->opcode == 0xe9;
+}
+
+static int t_jump(struct tx *t, const struct insn *i)
+{
+    unsigned oc = i->opcode;
+    if (!is_jump(i)) return -1;
+    if (is_jcc(i)) {
+        int hcc = host_condition(t, (int)(oc & 15));
+        uint8_t *jt = e_jcc32(&t->e, hcc);
+        advance_eip(t, i);
+        count_insn(t);
+        jump_to_epilogue(t);
+        e_patch_here(&t->e, jt);
+    }
+    taken(t, i);
+    return 0;
+}
+
+static template_fn *const templates[] = { t_alu, t_mov, t_incdec, t_jump };
+
+/* Templates cover 32-bit operand and address size without LOCK; records
+ * whose handler is not the opcode's own (#UD substitutes) never match. */
+static int try_native(struct tx *t, const struct insn *i, int code32)
+{
+    if (!code32 || i->osz != 4 || i->lock || i->exec != i->op->exec)
+        return -1;
+    for (size_t k = 0; k < sizeof templates / sizeof templates[0]; k++)
+        if (templates[k](t, i) == 0)
+            return 0;
+    return -1;
+}
+
+/* ---- the block ------------------------------------------------------------ */
+
+uint8_t *jit_x86_64_translate(struct emit *e, const struct block *b)
+{
+    struct tx t = { .e = *e, .lf = LF_UNKNOWN, .njumps = 0 };
+    uint8_t *start = t.e.p;
+    /* three pushes keep the stack 16-byte aligned for the calls */
+    e_push(&t.e, RBX);
+    e_push(&t.e, R12);
+    e_push(&t.e, R13);
+    e_mov64_rr(&t.e, RBX, RDI);
+    e_load32(&t.e, R12, OFF(budget));
+    e_mov_rr(&t.e, R13, R12);
+    int ended = 0;
+    for (unsigned k = 0; k < b->n && !ended; k++) {
+        const struct insn *i = &b->insn[k];
+        if (try_native(&t, i, b->code32) == 0) {
+            if (is_jump(i)) {
+                ended = 1;              /* the template left the block */
+            } else {
+                count_insn(&t);
+                exit_if(&t, CC_E);
+            }
+        } else {
+            emit_helper(&t, i);
+        }
+    }
+    for (int k = 0; k < t.njumps; k++)
+        e_patch_here(&t.e, t.epilogue_jumps[k]);
+    sync_counts(&t);
+    e_pop(&t.e, R13);
+    e_pop(&t.e, R12);
+    e_pop(&t.e, RBX);
+    e_ret(&t.e);
+    *e = t.e;
+    return start;
+}
