@@ -157,8 +157,53 @@ static void kbd_defaults(struct ps2_kbd *kb)
 {
     kb->scancode_set = 2;
     kb->typematic = 0x2b;          /* 10.9 cps, 500 ms */
+    kb->set3_typematic = 1;        /* set 3's per-key defaults are not modelled */
     kb->scanning = 1;
     kb->pending = 0;
+}
+
+/* ---- typematic ------------------------------------------------------------------ */
+
+/* The 0xf3 byte: delay (bits 5-6 + 1) * 250 ms, period (8 + bits 0-2) *
+ * 2^(bits 3-4) * 4.17 ms (IBM keyboard technical reference). */
+static uint64_t typematic_delay(uint8_t t)
+{
+    return (uint64_t)(((t >> 5) & 3) + 1) * 250000000u;
+}
+
+static uint64_t typematic_period(uint8_t t)
+{
+    return (uint64_t)((8u + (t & 7)) << ((t >> 3) & 3)) * 4170000u;
+}
+
+static void repeat_stop(struct i8042 *k)
+{
+    k->kbd.repeat_code = 0;
+    timer_del(&k->repeat_timer);
+}
+
+static int key_repeats(const struct ps2_kbd *kb, uint16_t code)
+{
+    return code != 0xe114 && (kb->scancode_set != 3 || kb->set3_typematic);
+}
+
+/* Only the last key pressed repeats, so a press always ends the old repeat. */
+static void repeat_start(struct i8042 *k, uint16_t code)
+{
+    repeat_stop(k);
+    if (!key_repeats(&k->kbd, code))
+        return;
+    k->kbd.repeat_code = code;
+    k->repeat_due = vclock_now(k->clock) + typematic_delay(k->kbd.typematic);
+    timer_mod(&k->repeat_timer, k->repeat_due);
+}
+
+/* The commands that empty the keyboard's buffer also forget the last
+ * typematic key (IBM keyboard technical reference). */
+static void kbd_flush(struct i8042 *k)
+{
+    k->kbd.q.count = 0;
+    repeat_stop(k);
 }
 
 static void kbd_write(struct i8042 *k, uint8_t v)
@@ -181,6 +226,7 @@ static void kbd_write(struct i8042 *k, uint8_t v)
                 kbd_send(k, 0xfa);
                 kbd_send(k, kb->scancode_set);
             } else if (v <= 3) {
+                repeat_stop(k);        /* like 0xf4-0xf6, it forgets the typematic key */
                 kb->scancode_set = v;
                 kbd_send(k, 0xfa);
             } else {
@@ -203,23 +249,28 @@ static void kbd_write(struct i8042 *k, uint8_t v)
         kbd_send(k, 0x83);
         break;
     case 0xf4:
-        kb->q.count = 0;
+        kbd_flush(k);
         kb->scanning = 1;
         kbd_send(k, 0xfa);
         break;
     case 0xf5:
         kbd_defaults(kb);
         kb->scanning = 0;
-        kb->q.count = 0;
+        kbd_flush(k);
         kbd_send(k, 0xfa);
         break;
     case 0xf6:
         kbd_defaults(kb);
-        kb->q.count = 0;
+        kbd_flush(k);
         kbd_send(k, 0xfa);
         break;
-    case 0xf7: case 0xf8: case 0xf9: case 0xfa: case 0xfb: case 0xfc: case 0xfd:
-        kbd_send(k, 0xfa);         /* set 3 key types: accepted, not modelled */
+    case 0xf7: case 0xf8: case 0xf9: case 0xfa:
+        /* set 3 all-key types: only whether keys repeat is modelled */
+        kb->set3_typematic = v == 0xf7 || v == 0xfa;
+        kbd_send(k, 0xfa);
+        break;
+    case 0xfb: case 0xfc: case 0xfd:
+        kbd_send(k, 0xfa);         /* set 3 per-key types: accepted, not modelled */
         break;
     case 0xfe:
         q_put(&kb->q, kb->last, 0);
@@ -227,7 +278,7 @@ static void kbd_write(struct i8042 *k, uint8_t v)
     case 0xff:
         kbd_defaults(kb);
         kb->leds = 0;
-        kb->q.count = 0;
+        kbd_flush(k);
         kbd_send(k, 0xfa);
         kbd_send(k, 0xaa);         /* basic assurance test passed */
         break;
@@ -237,41 +288,75 @@ static void kbd_write(struct i8042 *k, uint8_t v)
     }
 }
 
-void i8042_key(struct i8042 *k, uint16_t code, int pressed)
+static void queue_pause(struct ps2_kbd *kb)
 {
-    struct ps2_kbd *kb = &k->kbd;
+    static const uint8_t pause2[8] = { 0xe1, 0x14, 0x77, 0xe1, 0xf0, 0x14, 0xf0, 0x77 };
+    static const uint8_t pause1[6] = { 0xe1, 0x1d, 0x45, 0xe1, 0x9d, 0xc5 };
+    if (kb->scancode_set == 1)
+        for (int i = 0; i < 6; i++)
+            q_put(&kb->q, pause1[i], 0);
+    else
+        for (int i = 0; i < 8; i++)
+            q_put(&kb->q, pause2[i], 0);
+}
+
+/* Queues a key's make or break bytes in the current set. Returns 0 if the
+ * key has no code there. */
+static int queue_key(struct ps2_kbd *kb, uint16_t code, int pressed)
+{
     int ext = (code >> 8) == 0xe0;
     uint8_t c = (uint8_t)code;
-    if (!kb->scanning || q_free(&kb->q) < 8)
-        return;
-    if (code == 0xe114) {          /* Pause: a make sequence only, no break */
-        static const uint8_t pause2[8] = { 0xe1, 0x14, 0x77, 0xe1, 0xf0, 0x14, 0xf0, 0x77 };
-        static const uint8_t pause1[6] = { 0xe1, 0x1d, 0x45, 0xe1, 0x9d, 0xc5 };
-        if (!pressed)
-            return;
-        if (kb->scancode_set == 1)
-            for (int i = 0; i < 6; i++)
-                q_put(&kb->q, pause1[i], 0);
-        else
-            for (int i = 0; i < 8; i++)
-                q_put(&kb->q, pause2[i], 0);
-        fill(k);
-        return;
-    }
     if (kb->scancode_set == 1) {
         uint8_t s1 = i8042_translate(c);
         if (!s1)
-            return;
+            return 0;
         if (ext)
             q_put(&kb->q, 0xe0, 0);
         q_put(&kb->q, (uint8_t)(s1 | (pressed ? 0 : 0x80)), 0);
-    } else {
-        /* sets 2 and 3: set 3's table is not modelled, set 2 codes go out */
-        if (ext)
-            q_put(&kb->q, 0xe0, 0);
+        return 1;
+    }
+    /* sets 2 and 3: set 3's table is not modelled, set 2 codes go out */
+    if (ext)
+        q_put(&kb->q, 0xe0, 0);
+    if (!pressed)
+        q_put(&kb->q, 0xf0, 0);
+    q_put(&kb->q, c, 0);
+    return 1;
+}
+
+/* A real keyboard stores only one repeat while the controller holds it
+ * off, so a repeat that finds bytes still waiting is dropped: a guest that
+ * stops reading gets no backlog of repeats. */
+static void repeat_cb(void *opaque)
+{
+    struct i8042 *k = opaque;
+    struct ps2_kbd *kb = &k->kbd;
+    if (!kb->repeat_code || !kb->scanning)
+        return;
+    if (!kb->q.count) {
+        queue_key(kb, kb->repeat_code, 1);
+        fill(k);
+    }
+    /* From the due time, not now, so a late run neither drifts the rate nor
+     * loses repeats; the check above keeps a catch-up from piling them up. */
+    k->repeat_due += typematic_period(kb->typematic);
+    timer_mod(&k->repeat_timer, k->repeat_due);
+}
+
+void i8042_key(struct i8042 *k, uint16_t code, int pressed)
+{
+    struct ps2_kbd *kb = &k->kbd;
+    if (!pressed && code == kb->repeat_code)
+        repeat_stop(k);            /* even if the break itself is dropped */
+    if (!kb->scanning || q_free(&kb->q) < 8)
+        return;
+    if (code == 0xe114) {          /* Pause: a make sequence only, no break */
         if (!pressed)
-            q_put(&kb->q, 0xf0, 0);
-        q_put(&kb->q, c, 0);
+            return;
+        queue_pause(kb);
+        repeat_start(k, code);
+    } else if (queue_key(kb, code, pressed) && pressed) {
+        repeat_start(k, code);
     }
     fill(k);
 }
@@ -286,6 +371,34 @@ void i8042_key_set1(struct i8042 *k, uint16_t set1_code, int pressed)
     if (!s2)
         return;
     i8042_key(k, (uint16_t)((set1_code & 0xff00) | s2), pressed);
+}
+
+/* ---- held keys (i8042_key_hold) ---------------------------------------------- */
+
+static void release_held(struct i8042 *k)
+{
+    timer_del(&k->hold_timer);
+    while (k->nheld > 0)
+        i8042_key(k, k->held[--k->nheld], 0);
+}
+
+static void hold_cb(void *opaque)
+{
+    release_held(opaque);
+}
+
+void i8042_key_hold(struct i8042 *k, const uint16_t *codes, int n, uint64_t hold_ns)
+{
+    release_held(k);
+    if (n > I8042_HOLD_MAX)
+        n = I8042_HOLD_MAX;
+    for (int i = 0; i < n; i++) {
+        k->held[i] = codes[i];
+        i8042_key(k, codes[i], 1);
+    }
+    k->nheld = n;
+    if (n > 0)
+        timer_mod(&k->hold_timer, vclock_now(k->clock) + hold_ns);
 }
 
 /* ---- PS/2 mouse ---------------------------------------------------------------- */
@@ -567,6 +680,9 @@ void i8042_reset(struct i8042 *k)
     k->pending = 0;
     k->xlate_break = 0;
     memset(&k->ctrl, 0, sizeof k->ctrl);
+    timer_del(&k->repeat_timer);
+    timer_del(&k->hold_timer);     /* held keys are forgotten, not released */
+    k->nheld = 0;
     memset(&k->kbd, 0, sizeof k->kbd);
     kbd_defaults(&k->kbd);
     memset(&k->mouse, 0, sizeof k->mouse);
@@ -574,11 +690,15 @@ void i8042_reset(struct i8042 *k)
     update_irqs(k);
 }
 
-int i8042_init(struct i8042 *k, struct iobus *bus, const struct irq_line *irq_kbd,
-               const struct irq_line *irq_aux, void (*set_a20)(void *opaque, int on),
-               void (*request_reset)(void *opaque), void *opaque)
+int i8042_init(struct i8042 *k, struct iobus *bus, struct vclock *clock,
+               const struct irq_line *irq_kbd, const struct irq_line *irq_aux,
+               void (*set_a20)(void *opaque, int on), void (*request_reset)(void *opaque),
+               void *opaque)
 {
     memset(k, 0, sizeof *k);
+    k->clock = clock;
+    timer_init(&k->repeat_timer, clock, repeat_cb, k);
+    timer_init(&k->hold_timer, clock, hold_cb, k);
     if (irq_kbd)
         k->irq_kbd = *irq_kbd;
     if (irq_aux)

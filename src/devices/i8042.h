@@ -19,11 +19,20 @@
  * Sending a byte to the keyboard (port 0x60) or the mouse (0xd4) enables
  * that port, as the 8042's firmware does.
  *
- * Commands complete at once: the input buffer is never seen full. */
+ * Commands complete at once: the input buffer is never seen full.
+ *
+ * Typematic: the last key pressed repeats its make code, on the virtual
+ * clock, at the delay and rate of the 0xf3 byte until it is released or
+ * another key is pressed (IBM 101/102-key keyboard technical reference).
+ * Sets 1 and 2 repeat every key but Pause; set 3 follows the all-keys
+ * commands 0xf7-0xfa (per-key types 0xfb-0xfd are not modelled). A repeat
+ * is dropped while an earlier byte still waits in the keyboard's queue, as
+ * the real keyboard stores only one make code while it is inhibited. */
 #ifndef RELIC_I8042_H
 #define RELIC_I8042_H
 #include <stdint.h>
 #include "../mmu/io.h"
+#include "../machine/timer.h"
 #include "irq.h"
 
 #define I8042_DATA_PORT 0x60
@@ -52,6 +61,7 @@ enum {
 };
 
 #define I8042_QUEUE_SIZE 256
+#define I8042_HOLD_MAX 16
 
 struct i8042_queue {
     uint8_t data[I8042_QUEUE_SIZE];
@@ -67,6 +77,8 @@ struct ps2_kbd {
     uint8_t scanning;                /* 0xf4/0xf5 */
     uint8_t pending;                 /* command waiting for its argument, or 0 */
     uint8_t last;                    /* last byte sent, for 0xfe resend */
+    uint8_t set3_typematic;          /* set 3: keys repeat (0xf7/0xfa on, 0xf8/0xf9 off) */
+    uint16_t repeat_code;            /* set 2 code of the repeating key, 0 for none */
 };
 
 struct ps2_mouse {
@@ -97,15 +109,22 @@ struct i8042 {
     void (*set_a20)(void *opaque, int on);
     void (*request_reset)(void *opaque);
     void *opaque;
+    struct vclock *clock;
+    struct timer repeat_timer;       /* the keyboard's next typematic repeat */
+    uint64_t repeat_due;             /* when it is due (the rate counts from here) */
+    uint16_t held[I8042_HOLD_MAX];   /* i8042_key_hold's keys, in press order */
+    int nheld;
+    struct timer hold_timer;         /* releases held[] */
 };
 
 /* Claims ports 0x60 and 0x64. irq_kbd is IRQ 1 and irq_aux IRQ 12 on a PC
  * (either may be NULL). set_a20 is called with the output port's A20 bit on
  * every output port write (and 0xdd/0xdf); request_reset when the guest
  * pulls the reset line (0xfe, 0xf0-0xff with bit 0 clear in the mask, or
- * 0xd1 with bit 0 clear). Callbacks may be NULL. Returns 0, or -1 if a port
- * is taken. */
-int i8042_init(struct i8042 *k, struct iobus *bus, const struct irq_line *irq_kbd,
+ * 0xd1 with bit 0 clear). Callbacks may be NULL. clock (not NULL) times the
+ * typematic repeats and held keys. Returns 0, or -1 if a port is taken. */
+int i8042_init(struct i8042 *k, struct iobus *bus, struct vclock *clock,
+               const struct irq_line *irq_kbd,
                const struct irq_line *irq_aux, void (*set_a20)(void *opaque, int on),
                void (*request_reset)(void *opaque), void *opaque);
 /* Machine reset: controller, keyboard and mouse to their power-on state. */
@@ -116,11 +135,17 @@ void i8042_reset(struct i8042 *k);
  * (which sends its whole sequence on press and nothing on release). The
  * keyboard sends it in the scan code set the guest selected (set 3 is
  * answered to but sends set 2 codes). Dropped while the keyboard is not
- * scanning or its queue is full. No typematic repeat: the host repeats. */
+ * scanning or its queue is full. Call it on real transitions only: the
+ * keyboard repeats held keys itself, so a host's auto-repeat presses must
+ * not be passed on. */
 void i8042_key(struct i8042 *k, uint16_t set2_code, int pressed);
 /* The same from a set 1 make code (0xe0xx for extended keys, 0xe11d for
  * Pause), which is what struct ui_event carries. */
 void i8042_key_set1(struct i8042 *k, uint16_t set1_code, int pressed);
+/* Presses n (at most I8042_HOLD_MAX) set 2 codes in order and releases them
+ * in reverse order hold_ns of virtual time later; keys still held from an
+ * earlier call are released first. For scripted input (the monitor). */
+void i8042_key_hold(struct i8042 *k, const uint16_t *codes, int n, uint64_t hold_ns);
 
 /* The mouse moved: dx right, dy down (screen sense), dz wheel clicks
  * (positive = towards the user), buttons bit 0 left, 1 right, 2 middle,

@@ -425,7 +425,7 @@ static const struct key_name {
     { "left", 0xe06b }, { "right", 0xe074 },
 };
 
-#define SENDKEY_MAX 16
+#define SENDKEY_MAX I8042_HOLD_MAX
 
 static int key_code(const char *name, size_t len, uint16_t *code)
 {
@@ -437,11 +437,34 @@ static int key_code(const char *name, size_t len, uint16_t *code)
     return -1;
 }
 
+/* QEMU's default: long enough for a guest to see the key down, well short
+ * of the keyboard's typematic delay. */
+#define SENDKEY_HOLD_MS 100
+
+/* The optional hold time in ms; an hour at most, which is plenty. */
+static int parse_hold(const char *s, unsigned long *ms)
+{
+    char *end;
+    if (!*s) {
+        *ms = SENDKEY_HOLD_MS;
+        return 0;
+    }
+    if (*s < '0' || *s > '9')
+        return -1;
+    *ms = strtoul(s, &end, 10);
+    return *skip_spaces(end) || *ms > 3600000 ? -1 : 0;
+}
+
 static void cmd_sendkey(struct monitor *mon, FILE *o, const char *args)
 {
     uint16_t codes[SENDKEY_MAX];
     int n = 0;
-    size_t total = strcspn(args, " \t");    /* a hold time may follow; keys go at once */
+    size_t total = strcspn(args, " \t");
+    unsigned long ms;
+    if (parse_hold(skip_spaces(args + total), &ms) < 0) {
+        fprintf(o, "invalid hold time: %s\n", skip_spaces(args + total));
+        return;
+    }
     for (const char *p = args; p < args + total; ) {
         size_t len = strcspn(p, "- \t");
         if (n == SENDKEY_MAX || key_code(p, len, &codes[n]) < 0) {
@@ -455,10 +478,8 @@ static void cmd_sendkey(struct monitor *mon, FILE *o, const char *args)
         fprintf(o, "sendkey: which keys? (e.g. sendkey ctrl-alt-delete)\n");
         return;
     }
-    for (int i = 0; i < n; i++)
-        i8042_key(&mon->m->kbc, codes[i], 1);
-    for (int i = n; i--; )
-        i8042_key(&mon->m->kbc, codes[i], 0);
+    /* released on the virtual clock, so the guest sees the keys held */
+    i8042_key_hold(&mon->m->kbc, codes, n, (uint64_t)ms * 1000000u);
 }
 
 static void cmd_help(struct monitor *mon, FILE *o, const char *args);

@@ -224,7 +224,8 @@ static void kbc_a20(void *opaque, int on)
 
 static int init_kbc(struct machine *m, char *err, size_t errlen)
 {
-    int rc = i8042_init(&m->kbc, &m->io, &m->irq[1], &m->irq[12], kbc_a20, request_reset, m);
+    int rc = i8042_init(&m->kbc, &m->io, &m->clock, &m->irq[1], &m->irq[12], kbc_a20,
+                        request_reset, m);
     return claimed(m, rc, 0x60, 1, "i8042", err, errlen);
 }
 

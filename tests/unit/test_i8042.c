@@ -10,6 +10,7 @@
 
 struct rig {
     struct iobus bus;
+    struct vclock clock;
     struct i8042 k;
     int irq[16], edges[16];
     int a20, a20_calls, resets;
@@ -40,8 +41,9 @@ static void rig_init(struct rig *r)
 {
     memset(r, 0, sizeof *r);
     io_init(&r->bus);
+    vclock_init(&r->clock, VCLOCK_MANUAL);
     struct irq_line l1 = { rig_irq, r, 1 }, l12 = { rig_irq, r, 12 };
-    CHECK_EQ(i8042_init(&r->k, &r->bus, &l1, &l12, rig_a20, rig_reset, r), 0);
+    CHECK_EQ(i8042_init(&r->k, &r->bus, &r->clock, &l1, &l12, rig_a20, rig_reset, r), 0);
 }
 
 static uint8_t status(struct rig *r) { return (uint8_t)io_in(&r->bus, 0x64, 1); }
@@ -367,12 +369,327 @@ static void test_mouse(void)
     io_free(&r.bus);
 }
 
+/* ---- typematic ------------------------------------------------------------
+ * Expected times from the IBM formula: delay (bits 5-6 + 1) * 250 ms,
+ * period (8 + bits 0-2) * 2^(bits 3-4) * 4.17 ms. */
+#define MS 1000000ull
+#define P_2B 91740000ull        /* 0x2b: (8 + 3) * 2 * 4.17 ms, 10.9 cps */
+#define P_00 33360000ull        /* 0x00: 8 * 1 * 4.17 ms, 30 cps */
+#define P_7F 500400000ull       /* 0x7f: (8 + 7) * 8 * 4.17 ms, 2 cps */
+
+/* Moves virtual time to ns and runs what fell due, as the machine loop does. */
+static void at(struct rig *r, uint64_t ns)
+{
+    vclock_set(&r->clock, ns);
+    vclock_run_timers(&r->clock);
+}
+
+static uint64_t now(struct rig *r) { return vclock_now(&r->clock); }
+
+/* An untranslated keyboard in set 2, nothing waiting. */
+static void rig_kbd(struct rig *r)
+{
+    rig_init(r);
+    set_ctr(r, 0x01);
+}
+
+static void set_typematic(struct rig *r, uint8_t t)
+{
+    data(r, 0xf3);
+    data(r, t);
+    CHECK_EQ(next(r), 0xfa);
+    CHECK_EQ(next(r), 0xfa);
+}
+
+/* A held: its make, nothing before the delay, then one make a period. */
+static void check_timing(struct rig *r, uint64_t delay, uint64_t period, int repeats)
+{
+    uint64_t t0 = now(r);
+    i8042_key(&r->k, 0x1c, 1);
+    CHECK_EQ(next(r), 0x1c);
+    at(r, t0 + delay - 1);
+    CHECK_EQ(next(r), -1);
+    for (int i = 0; i < repeats; i++) {
+        uint64_t due = t0 + delay + (uint64_t)i * period;
+        at(r, due - 1);
+        CHECK_EQ(next(r), -1);
+        at(r, due);
+        CHECK_EQ(next(r), 0x1c);
+        CHECK_EQ(next(r), -1);
+    }
+    i8042_key(&r->k, 0x1c, 0);
+    CHECK_EQ(next(r), 0xf0);
+    CHECK_EQ(next(r), 0x1c);
+    at(r, now(r) + 3000 * MS);
+    CHECK_EQ(next(r), -1);              /* release stops it */
+}
+
+static void test_typematic_rates(void)
+{
+    struct rig r;
+    rig_kbd(&r);
+    CHECK_EQ(r.k.kbd.typematic, 0x2b);
+    check_timing(&r, 500 * MS, P_2B, 12);   /* a second and more of 10.9 cps */
+    set_typematic(&r, 0x00);
+    check_timing(&r, 250 * MS, P_00, 31);
+    set_typematic(&r, 0x7f);
+    check_timing(&r, 1000 * MS, P_7F, 3);
+    io_free(&r.bus);
+}
+
+/* Reads the next bytes and checks them against want[0..n-1], then empty. */
+static void expect(struct rig *r, const uint8_t *want, int n)
+{
+    for (int i = 0; i < n; i++)
+        CHECK_EQ(next(r), want[i]);
+    CHECK_EQ(next(r), -1);
+}
+
+static void test_typematic_extended(void)
+{
+    struct rig r;
+    rig_kbd(&r);
+    static const uint8_t up2[2] = { 0xe0, 0x75 }, up1[2] = { 0xe0, 0x48 };
+    i8042_key(&r.k, 0xe075, 1);
+    expect(&r, up2, 2);
+    at(&r, 500 * MS);
+    expect(&r, up2, 2);
+    at(&r, 500 * MS + P_2B);
+    expect(&r, up2, 2);
+    i8042_key(&r.k, 0xe075, 0);
+    static const uint8_t brk2[3] = { 0xe0, 0xf0, 0x75 };
+    expect(&r, brk2, 3);
+
+    set_ctr(&r, 0x41);                  /* the controller translates to set 1 */
+    uint64_t t0 = now(&r);
+    i8042_key(&r.k, 0xe075, 1);
+    expect(&r, up1, 2);
+    at(&r, t0 + 500 * MS);
+    expect(&r, up1, 2);
+    at(&r, t0 + 500 * MS + P_2B);
+    expect(&r, up1, 2);
+    i8042_key(&r.k, 0xe075, 0);
+    static const uint8_t brk1[2] = { 0xe0, 0xc8 };
+    expect(&r, brk1, 2);
+
+    set_ctr(&r, 0x01);                  /* the keyboard itself in set 1 */
+    data(&r, 0xf0);
+    data(&r, 0x01);
+    CHECK_EQ(next(&r), 0xfa);
+    CHECK_EQ(next(&r), 0xfa);
+    t0 = now(&r);
+    i8042_key(&r.k, 0xe075, 1);
+    expect(&r, up1, 2);
+    at(&r, t0 + 500 * MS);
+    expect(&r, up1, 2);
+    i8042_key(&r.k, 0xe075, 0);
+    expect(&r, brk1, 2);
+    at(&r, t0 + 2000 * MS);
+    CHECK_EQ(next(&r), -1);
+    io_free(&r.bus);
+}
+
+static void test_typematic_two_keys(void)
+{
+    struct rig r;
+    rig_kbd(&r);
+    i8042_key(&r.k, 0x1c, 1);           /* A at 0 */
+    CHECK_EQ(next(&r), 0x1c);
+    at(&r, 300 * MS);
+    i8042_key(&r.k, 0x32, 1);           /* B at 300 ms takes over */
+    CHECK_EQ(next(&r), 0x32);
+    at(&r, 799 * MS);
+    CHECK_EQ(next(&r), -1);             /* A's 500 ms passed without a repeat */
+    at(&r, 800 * MS);
+    CHECK_EQ(next(&r), 0x32);
+    i8042_key(&r.k, 0x1c, 0);           /* releasing A leaves B repeating */
+    CHECK_EQ(next(&r), 0xf0);
+    CHECK_EQ(next(&r), 0x1c);
+    at(&r, 800 * MS + P_2B);
+    CHECK_EQ(next(&r), 0x32);
+    CHECK_EQ(next(&r), -1);
+    at(&r, 800 * MS + 2 * P_2B);
+    CHECK_EQ(next(&r), 0x32);
+    i8042_key(&r.k, 0x32, 0);
+    CHECK_EQ(next(&r), 0xf0);
+    CHECK_EQ(next(&r), 0x32);
+    at(&r, 3000 * MS);
+    CHECK_EQ(next(&r), -1);
+
+    /* Pause is the last key pressed but never repeats: nothing does */
+    i8042_key(&r.k, 0x1c, 1);
+    CHECK_EQ(next(&r), 0x1c);
+    i8042_key(&r.k, 0xe114, 1);
+    for (int i = 0; i < 8; i++)
+        CHECK(next(&r) >= 0);
+    at(&r, 6000 * MS);
+    CHECK_EQ(next(&r), -1);
+    io_free(&r.bus);
+}
+
+/* A held and repeating; then cmd (with its replies read) must stop it. */
+static void check_stops(struct rig *r, uint8_t cmd_byte, int replies)
+{
+    uint64_t t0 = now(r);
+    i8042_key(&r->k, 0x1c, 1);
+    CHECK_EQ(next(r), 0x1c);
+    at(r, t0 + 500 * MS);
+    CHECK_EQ(next(r), 0x1c);
+    data(r, cmd_byte);
+    for (int i = 0; i < replies; i++)
+        CHECK(next(r) >= 0);
+    data(r, 0xf4);                      /* scanning again: still no repeat */
+    CHECK_EQ(next(r), 0xfa);
+    at(r, t0 + 5000 * MS);
+    CHECK_EQ(next(r), -1);
+}
+
+static void test_typematic_stops(void)
+{
+    struct rig r;
+    rig_kbd(&r);
+    check_stops(&r, 0xf5, 1);           /* default disable */
+    check_stops(&r, 0xf6, 1);           /* set default */
+    check_stops(&r, 0xff, 2);           /* reset: ACK, 0xaa */
+    check_stops(&r, 0xf4, 1);           /* enable also forgets the key */
+
+    /* machine reset */
+    i8042_key(&r.k, 0x1c, 1);
+    CHECK_EQ(next(&r), 0x1c);
+    i8042_reset(&r.k);
+    set_ctr(&r, 0x01);
+    at(&r, now(&r) + 5000 * MS);
+    CHECK_EQ(next(&r), -1);
+
+    /* set 3: repeats until 0xf8 makes all keys make/break only */
+    data(&r, 0xf0);
+    data(&r, 0x03);
+    CHECK_EQ(next(&r), 0xfa);
+    CHECK_EQ(next(&r), 0xfa);
+    uint64_t t0 = now(&r);
+    i8042_key(&r.k, 0x1c, 1);
+    CHECK_EQ(next(&r), 0x1c);
+    at(&r, t0 + 500 * MS);
+    CHECK_EQ(next(&r), 0x1c);
+    data(&r, 0xf8);
+    CHECK_EQ(next(&r), 0xfa);
+    i8042_key(&r.k, 0x32, 1);
+    CHECK_EQ(next(&r), 0x32);
+    at(&r, t0 + 5000 * MS);
+    CHECK_EQ(next(&r), -1);
+    io_free(&r.bus);
+}
+
+static void test_typematic_rate_change(void)
+{
+    struct rig r;
+    rig_kbd(&r);
+    i8042_key(&r.k, 0x1c, 1);
+    CHECK_EQ(next(&r), 0x1c);
+    at(&r, 500 * MS);
+    CHECK_EQ(next(&r), 0x1c);
+    set_typematic(&r, 0x00);            /* the repeat already due keeps its time */
+    at(&r, 500 * MS + P_2B - 1);
+    CHECK_EQ(next(&r), -1);
+    at(&r, 500 * MS + P_2B);
+    CHECK_EQ(next(&r), 0x1c);
+    at(&r, 500 * MS + P_2B + P_00 - 1);
+    CHECK_EQ(next(&r), -1);
+    at(&r, 500 * MS + P_2B + P_00);     /* then the new rate */
+    CHECK_EQ(next(&r), 0x1c);
+    io_free(&r.bus);
+}
+
+/* A guest that stops reading gets one stored repeat, not a backlog. */
+static void test_typematic_queue_full(void)
+{
+    struct rig r;
+    rig_kbd(&r);
+    i8042_key(&r.k, 0x1c, 1);           /* its make waits in the output buffer */
+    at(&r, 500 * MS);
+    at(&r, 500 * MS + 10 * P_2B);
+    CHECK_EQ(next(&r), 0x1c);
+    CHECK_EQ(next(&r), 0x1c);
+    CHECK_EQ(next(&r), -1);
+    at(&r, 500 * MS + 11 * P_2B);       /* the rate's own rhythm resumes */
+    CHECK_EQ(next(&r), 0x1c);
+    CHECK_EQ(next(&r), -1);
+
+    /* port disabled: the one stored repeat waits, the rest are dropped */
+    cmd(&r, 0xad);
+    at(&r, 500 * MS + 20 * P_2B);
+    CHECK_EQ(next(&r), -1);
+    cmd(&r, 0xae);
+    CHECK_EQ(next(&r), 0x1c);
+    CHECK_EQ(next(&r), -1);
+    io_free(&r.bus);
+}
+
+static void test_key_hold(void)
+{
+    struct rig r;
+    rig_kbd(&r);
+    static const uint16_t ctrl_a[2] = { 0x14, 0x1c };
+    i8042_key_hold(&r.k, ctrl_a, 2, 100 * MS);
+    CHECK_EQ(next(&r), 0x14);
+    CHECK_EQ(next(&r), 0x1c);
+    at(&r, 100 * MS - 1);
+    CHECK_EQ(next(&r), -1);
+    at(&r, 100 * MS);                   /* released in reverse order */
+    static const uint8_t up[4] = { 0xf0, 0x1c, 0xf0, 0x14 };
+    expect(&r, up, 4);
+
+    /* held past the delay, the key repeats until its release at 1 s */
+    uint64_t t0 = 1000 * MS;
+    at(&r, t0);
+    i8042_key_hold(&r.k, &ctrl_a[1], 1, 1000 * MS);
+    CHECK_EQ(next(&r), 0x1c);
+    int repeats = 0;
+    for (uint64_t t = t0; t <= t0 + 1000 * MS; t += MS) {
+        at(&r, t);
+        int b;
+        while ((b = next(&r)) == 0x1c)
+            repeats++;
+        if (b == 0xf0) {
+            CHECK_EQ(next(&r), 0x1c);
+            break;
+        }
+    }
+    CHECK_EQ(repeats, 6);               /* 500 ms + 0..5 periods < 1000 ms */
+    at(&r, t0 + 3000 * MS);
+    CHECK_EQ(next(&r), -1);
+
+    /* a new hold releases the keys still held first */
+    t0 = now(&r);
+    i8042_key_hold(&r.k, ctrl_a, 2, 1000 * MS);
+    CHECK_EQ(next(&r), 0x14);
+    CHECK_EQ(next(&r), 0x1c);
+    static const uint16_t b = 0x32;
+    i8042_key_hold(&r.k, &b, 1, 100 * MS);
+    static const uint8_t swap[5] = { 0xf0, 0x1c, 0xf0, 0x14, 0x32 };
+    expect(&r, swap, 5);
+    at(&r, t0 + 100 * MS);
+    CHECK_EQ(next(&r), 0xf0);
+    CHECK_EQ(next(&r), 0x32);
+    at(&r, t0 + 2000 * MS);
+    CHECK_EQ(next(&r), -1);
+
+    /* machine reset forgets a hold */
+    i8042_key_hold(&r.k, &b, 1, 100 * MS);
+    CHECK_EQ(next(&r), 0x32);
+    i8042_reset(&r.k);
+    set_ctr(&r, 0x01);
+    at(&r, now(&r) + 1000 * MS);
+    CHECK_EQ(next(&r), -1);
+    io_free(&r.bus);
+}
+
 static void test_ports_taken(void)
 {
     struct rig r;
     rig_init(&r);
     struct i8042 k2;
-    CHECK_EQ(i8042_init(&k2, &r.bus, NULL, NULL, NULL, NULL, NULL), -1);
+    CHECK_EQ(i8042_init(&k2, &r.bus, &r.clock, NULL, NULL, NULL, NULL, NULL), -1);
     CHECK_EQ(i8042_translate(0x76), 0x01);
     CHECK_EQ(i8042_translate(0xfa), 0xfa);
     CHECK(status(&r) & 0x10);
@@ -386,6 +703,13 @@ int main(void)
     test_keyboard();
     test_mouse();
     test_ports_taken();
+    test_typematic_rates();
+    test_typematic_extended();
+    test_typematic_two_keys();
+    test_typematic_stops();
+    test_typematic_rate_change();
+    test_typematic_queue_full();
+    test_key_hold();
     printf("%d passed, %d failed\n", passed, failed);
     return failed != 0;
 }
