@@ -115,6 +115,25 @@ static inline void e_push(struct emit *e, int r) { e_rex(e, 0, 0, r); e_byte(e, 
 static inline void e_pop(struct emit *e, int r) { e_rex(e, 0, 0, r); e_byte(e, (uint8_t)(0x58 + (r & 7))); }
 static inline void e_ret(struct emit *e) { e_byte(e, 0xc3); }
 
+/* movzx r32, byte [rbx+disp] */
+static inline void e_load8z(struct emit *e, int r, int32_t disp) { e_rex(e, 0, r, 0); e_byte(e, 0x0f); e_byte(e, 0xb6); e_mem(e, r, disp); }
+/* mov r64, [rbx+disp] / add r64, [rbx+disp] */
+static inline void e_load64(struct emit *e, int r, int32_t disp) { e_rex(e, 1, r, 0); e_byte(e, 0x8b); e_mem(e, r, disp); }
+static inline void e_add64_rm(struct emit *e, int r, int32_t disp) { e_rex(e, 1, r, 0); e_byte(e, 0x03); e_mem(e, r, disp); }
+/* shl/shr r32, imm8 */
+static inline void e_shl_ri(struct emit *e, int r, uint8_t n) { e_rex(e, 0, 0, r); e_byte(e, 0xc1); e_modrm_rr(e, 4, r); e_byte(e, n); }
+static inline void e_shr_ri(struct emit *e, int r, uint8_t n) { e_rex(e, 0, 0, r); e_byte(e, 0xc1); e_modrm_rr(e, 5, r); e_byte(e, n); }
+/* lea rax, [rcx + d8]; cmp rax, rdx (64-bit) */
+static inline void e_lea_rax_rcx8(struct emit *e, int8_t d) { e_byte(e, 0x48); e_byte(e, 0x8d); e_byte(e, 0x41); e_byte(e, (uint8_t)d); }
+static inline void e_cmp64_rax_rdx(struct emit *e) { e_byte(e, 0x48); e_byte(e, 0x39); e_byte(e, 0xd0); }
+/* Host memory at [rax + rcx] (the soft TLB's addend plus the linear address). */
+static inline void e_load32_hostmem(struct emit *e, int r) { e_rex(e, 0, r, 0); e_byte(e, 0x8b); e_byte(e, (uint8_t)(0x04 | (r & 7) << 3)); e_byte(e, 0x08); }
+static inline void e_store32_hostmem(struct emit *e, int r) { e_rex(e, 0, r, 0); e_byte(e, 0x89); e_byte(e, (uint8_t)(0x04 | (r & 7) << 3)); e_byte(e, 0x08); }
+static inline void e_store32_hostmem_imm(struct emit *e, uint32_t v) { e_byte(e, 0xc7); e_byte(e, 0x04); e_byte(e, 0x08); e_u32(e, v); }
+/* cmp edx, [rax + d8] / mov rax, [rax + d8] (fields of a TLB entry) */
+static inline void e_cmp_rdx_rax8(struct emit *e, int8_t d) { e_byte(e, 0x3b); e_byte(e, 0x50); e_byte(e, (uint8_t)d); }
+static inline void e_load64_rax_rax8(struct emit *e, int8_t d) { e_byte(e, 0x48); e_byte(e, 0x8b); e_byte(e, 0x40); e_byte(e, (uint8_t)d); }
+
 /* Forward branches: emit with a 32-bit hole, patch when the target is known. */
 static inline uint8_t *e_jcc32(struct emit *e, int cc)
 {

@@ -23,7 +23,10 @@
 
 #define OFF(f) ((int32_t)offsetof(struct cpu, f))
 #define REG(r) (OFF(reg) + 4 * (int32_t)(r))
-#define CS_LIMIT ((int32_t)(offsetof(struct cpu, seg) + S_CS * sizeof(struct seg) + offsetof(struct seg, limit)))
+#define SEG_FIELD(s, f) ((int32_t)(offsetof(struct cpu, seg) + (s) * sizeof(struct seg) + offsetof(struct seg, f)))
+#define CS_LIMIT SEG_FIELD(S_CS, limit)
+#define TLB_ENTRY_SHIFT 5
+_Static_assert(sizeof(struct tlb_entry) == 1u << TLB_ENTRY_SHIFT, "TLB entries are 32 bytes");
 
 _Static_assert(offsetof(struct cpu, lf_size) == offsetof(struct cpu, lf_op) + 1,
                "one 16-bit store sets lf_op and lf_size");
@@ -133,8 +136,10 @@ static void advance_eip(struct tx *t, const struct insn *i)
 
 /* ---- templates ---------------------------------------------------------- */
 
-/* A native template: returns 0 when it emitted the instruction, -1 when the
- * instruction is not its kind (the helper then runs it). */
+/* A native template returns TPL_NONE when the instruction is not its kind
+ * (the helper then runs it), TPL_DONE when it emitted it (the caller counts
+ * it), TPL_COUNTED when it also counted it (templates with a slow path). */
+enum { TPL_NONE = -1, TPL_DONE = 0, TPL_COUNTED = 1 };
 typedef int template_fn(struct tx *t, const struct insn *i);
 
 static const uint8_t lf_of_alu[8] = {
@@ -165,24 +170,24 @@ static int t_alu(struct tx *t, const struct insn *i)
         op = (int)(oc >> 3);
         int to_rm = !(oc & 2);
         dst = to_rm ? i->rm : i->reg;
-        if (!is_alu_native(op)) return -1;
+        if (!is_alu_native(op)) return TPL_NONE;
         e_load32(&t->e, RCX, REG(to_rm ? i->reg : i->rm));
     } else if (oc < 0x40 && (oc & 7) == 5) {                           /* eAX, Iv */
         op = (int)(oc >> 3);
         dst = R_EAX;
-        if (!is_alu_native(op)) return -1;
+        if (!is_alu_native(op)) return TPL_NONE;
         e_mov_ri(&t->e, RCX, i->imm);
     } else if ((oc == 0x81 || oc == 0x83) && i->mod == 3) {            /* Ev, Iv / Ev, Ib */
         op = i->reg;
         dst = i->rm;
-        if (!is_alu_native(op)) return -1;
+        if (!is_alu_native(op)) return TPL_NONE;
         e_mov_ri(&t->e, RCX, i->imm);
     } else {
-        return -1;
+        return TPL_NONE;
     }
     alu32(t, op, dst);
     advance_eip(t, i);
-    return 0;
+    return TPL_DONE;
 }
 
 static int t_mov(struct tx *t, const struct insn *i)
@@ -197,10 +202,10 @@ static int t_mov(struct tx *t, const struct insn *i)
     } else if (i->opcode == 0x90) {
         /* NOP (and PAUSE) */
     } else {
-        return -1;
+        return TPL_NONE;
     }
     advance_eip(t, i);
-    return 0;
+    return TPL_DONE;
 }
 
 /* INC/DEC keep CF: park it in eflags first, as the interpreter does. When
@@ -230,7 +235,7 @@ static void park_cf(struct tx *t)
 
 static int t_incdec(struct tx *t, const struct insn *i)
 {
-    if (i->opcode < 0x40 || i->opcode > 0x4f) return -1;
+    if (i->opcode < 0x40 || i->opcode > 0x4f) return TPL_NONE;
     int dec = i->opcode >= 0x48, r = i->opcode & 7;
     struct emit *e = &t->e;
     park_cf(t);
@@ -241,7 +246,7 @@ static int t_incdec(struct tx *t, const struct insn *i)
     e_store32(e, REG(r), RDX);
     store_lf(t, dec ? LF_DEC : LF_INC);
     advance_eip(t, i);
-    return 0;
+    return TPL_DONE;
 }
 
 /* Sets the host flags so that host condition cc means guest condition cc,
@@ -303,7 +308,7 @@ static int is_jump(const struct insn *i)
 static int t_jump(struct tx *t, const struct insn *i)
 {
     unsigned oc = i->opcode;
-    if (!is_jump(i)) return -1;
+    if (!is_jump(i)) return TPL_NONE;
     if (is_jcc(i)) {
         int hcc = host_condition(t, (int)(oc & 15));
         uint8_t *jt = e_jcc32(&t->e, hcc);
@@ -313,21 +318,196 @@ static int t_jump(struct tx *t, const struct insn *i)
         e_patch_here(&t->e, jt);
     }
     taken(t, i);
-    return 0;
+    return TPL_DONE;
 }
 
-static template_fn *const templates[] = { t_alu, t_mov, t_incdec, t_jump };
+
+/* ---- memory operands ------------------------------------------------------------ */
+
+/* Memory templates run the access inline when segment and soft TLB allow
+ * it (the interpreter's lin_read/lin_write fast paths, instruction for
+ * instruction); anything else -- a limit, a TLB miss, MMIO, a code page, a
+ * page crossing -- jumps to the slow path, which runs the instruction's
+ * handler from the start: nothing has been changed by then. */
+#define MAX_SLOW 8
+struct slow { uint8_t *jumps[MAX_SLOW]; int n; };
+
+static void to_slow(struct tx *t, struct slow *sl, int cc)
+{
+    uint8_t *j = e_jcc32(&t->e, cc);
+    if (sl->n < MAX_SLOW) sl->jumps[sl->n++] = j;
+    else t->e.overflow = 1;
+}
+
+/* ecx = the 32-bit effective address of i's memory operand. */
+static void effective_address(struct tx *t, const struct insn *i)
+{
+    struct emit *e = &t->e;
+    if (i->base >= 0) e_load32(e, RCX, REG(i->base));
+    else e_mov_ri(e, RCX, 0);
+    if (i->index >= 0) {
+        e_load32(e, RAX, REG(i->index));
+        if (i->scale) e_shl_ri(e, RAX, i->scale);
+        e_alu_rr(e, X_ADD, RCX, RAX);
+    }
+    if (i->disp) e_alu_ri(e, X_ADD, RCX, i->disp);
+}
+
+/* ecx: offset -> linear address (seg_lin's fast case), else slow. */
+static void segment(struct tx *t, struct slow *sl, int s, int write, int size)
+{
+    struct emit *e = &t->e;
+    int want = write ? SEG_WR : SEG_RD;
+    e_load8z(e, RAX, SEG_FIELD(s, rw));
+    e_alu_ri(e, X_AND, RAX, (uint32_t)(SEG_DOWN | want));
+    e_alu_ri(e, X_CMP, RAX, (uint32_t)want);
+    to_slow(t, sl, CC_NE);
+    e_lea_rax_rcx8(e, (int8_t)(size - 1));
+    e_load32(e, RDX, SEG_FIELD(s, limit));
+    e_cmp64_rax_rdx(e);
+    to_slow(t, sl, CC_A);
+    e_alu_rm(e, X_ADD, RCX, SEG_FIELD(s, base));
+}
+
+/* ecx: linear address -> rax = host addend (the data is at [rax + rcx]),
+ * else slow: a miss, an access the tag refuses, or a page crossing. */
+static void tlb(struct tx *t, struct slow *sl, int write, int size)
+{
+    struct emit *e = &t->e;
+    e_mov_rr(e, RAX, RCX);
+    e_shr_ri(e, RAX, 12);
+    e_alu_ri(e, X_AND, RAX, TLB_SIZE - 1);
+    e_shl_ri(e, RAX, TLB_ENTRY_SHIFT);
+    e_load8z(e, RDX, OFF(cpl));
+    e_alu_ri(e, X_CMP, RDX, 3);
+    e_setcc(e, CC_E, RDX);
+    e_movzx8(e, RDX, RDX);
+    e_shl_ri(e, RDX, TLB_BITS + TLB_ENTRY_SHIFT);   /* user table follows the supervisor's */
+    e_alu_rr(e, X_ADD, RAX, RDX);
+    e_add64_rm(e, RAX, OFF(tlb));
+    e_mov_rr(e, RDX, RCX);
+    e_alu_ri(e, X_AND, RDX, ~0xfffu);
+    e_cmp_rdx_rax8(e, (int8_t)(write ? offsetof(struct tlb_entry, tag_write) : offsetof(struct tlb_entry, tag_read)));
+    to_slow(t, sl, CC_NE);
+    e_mov_rr(e, RDX, RCX);
+    e_alu_ri(e, X_AND, RDX, 0xfff);
+    e_alu_ri(e, X_CMP, RDX, 0x1000u - (uint32_t)size);
+    to_slow(t, sl, CC_A);
+    e_load64_rax_rax8(e, (int8_t)offsetof(struct tlb_entry, addend));
+}
+
+/* Ends a template with a slow path: counts the fast path, then the slow
+ * path runs the handler; both join after it with the same lazy flags. */
+static int finish_slow(struct tx *t, const struct insn *i, struct slow *sl)
+{
+    struct emit *e = &t->e;
+    int lf = t->lf;
+    count_insn(t);
+    exit_if(t, CC_E);
+    uint8_t *done = e_jmp32(e);
+    for (int k = 0; k < sl->n; k++)
+        e_patch_here(e, sl->jumps[k]);
+    emit_helper(t, i);
+    e_patch_here(e, done);
+    t->lf = lf;
+    return TPL_COUNTED;
+}
+
+static int mem_ok(const struct insn *i) { return i->mod != 3 && i->asz == 4; }
+
+/* MOV r32,[m] / MOV [m],r32 / MOV [m],imm32 */
+static int t_mov_mem(struct tx *t, const struct insn *i)
+{
+    int load = i->opcode == 0x8b, store = i->opcode == 0x89;
+    int imm = i->opcode == 0xc7 && i->reg == 0;
+    if (!(load || store || imm) || !mem_ok(i)) return TPL_NONE;
+    struct slow sl = { .n = 0 };
+    effective_address(t, i);
+    segment(t, &sl, i->seg, !load, 4);
+    tlb(t, &sl, !load, 4);
+    if (load) {
+        e_load32_hostmem(&t->e, RDX);
+        e_store32(&t->e, REG(i->reg), RDX);
+    } else if (store) {
+        e_load32(&t->e, RDX, REG(i->reg));
+        e_store32_hostmem(&t->e, RDX);
+    } else {
+        e_store32_hostmem_imm(&t->e, i->imm);
+    }
+    advance_eip(t, i);
+    return finish_slow(t, i, &sl);
+}
+
+/* ALU r32,[m] (not ADC/SBB), CMP [m],r32, CMP [m],imm */
+static int t_alu_mem(struct tx *t, const struct insn *i)
+{
+    unsigned oc = i->opcode;
+    int op, reg_dst = 0;
+    if (oc < 0x40 && (oc & 7) == 3) { op = (int)(oc >> 3); reg_dst = 1; }
+    else if (oc == 0x39) op = X_CMP;
+    else if ((oc == 0x81 || oc == 0x83) && i->reg == X_CMP) op = X_CMP;
+    else return TPL_NONE;
+    if (!is_alu_native(op) || !mem_ok(i)) return TPL_NONE;
+    struct emit *e = &t->e;
+    struct slow sl = { .n = 0 };
+    effective_address(t, i);
+    segment(t, &sl, i->seg, 0, 4);
+    tlb(t, &sl, 0, 4);
+    e_load32_hostmem(e, RDX);
+    if (reg_dst) {
+        e_mov_rr(e, RCX, RDX);
+        alu32(t, op, i->reg);
+    } else {
+        e_mov_rr(e, RAX, RDX);
+        if (oc == 0x39) e_load32(e, RCX, REG(i->reg));
+        else e_mov_ri(e, RCX, i->imm);
+        e_alu_rr(e, X_SUB, RDX, RCX);
+        store_lf(t, LF_SUB);
+    }
+    advance_eip(t, i);
+    return finish_slow(t, i, &sl);
+}
+
+/* PUSH r32 / POP r32 with a 32-bit stack */
+static int t_pushpop(struct tx *t, const struct insn *i)
+{
+    if (i->opcode < 0x50 || i->opcode > 0x5f) return TPL_NONE;
+    int push = i->opcode < 0x58, r = i->opcode & 7;
+    struct emit *e = &t->e;
+    struct slow sl = { .n = 0 };
+    e_cmp8_mi(e, OFF(stack32), 0);
+    to_slow(t, &sl, CC_E);
+    e_load32(e, RCX, REG(R_ESP));
+    if (push) e_alu_ri(e, X_SUB, RCX, 4);
+    segment(t, &sl, S_SS, push, 4);
+    tlb(t, &sl, push, 4);
+    if (push) {
+        e_load32(e, RDX, REG(r));
+        e_store32_hostmem(e, RDX);
+        e_alu_mi(e, X_SUB, REG(R_ESP), 4);
+    } else {
+        e_load32_hostmem(e, RDX);
+        e_alu_mi(e, X_ADD, REG(R_ESP), 4);
+        e_store32(e, REG(r), RDX);
+    }
+    advance_eip(t, i);
+    return finish_slow(t, i, &sl);
+}
+
+static template_fn *const templates[] = { t_alu, t_mov, t_incdec, t_jump, t_mov_mem, t_alu_mem, t_pushpop };
 
 /* Templates cover 32-bit operand and address size without LOCK; records
  * whose handler is not the opcode's own (#UD substitutes) never match. */
 static int try_native(struct tx *t, const struct insn *i, int code32)
 {
     if (!code32 || i->osz != 4 || i->lock || i->exec != i->op->exec)
-        return -1;
-    for (size_t k = 0; k < sizeof templates / sizeof templates[0]; k++)
-        if (templates[k](t, i) == 0)
-            return 0;
-    return -1;
+        return TPL_NONE;
+    for (size_t k = 0; k < sizeof templates / sizeof templates[0]; k++) {
+        int rc = templates[k](t, i);
+        if (rc != TPL_NONE)
+            return rc;
+    }
+    return TPL_NONE;
 }
 
 /* ---- the block ------------------------------------------------------------ */
@@ -346,15 +526,14 @@ uint8_t *jit_x86_64_translate(struct emit *e, const struct block *b)
     int ended = 0;
     for (unsigned k = 0; k < b->n && !ended; k++) {
         const struct insn *i = &b->insn[k];
-        if (try_native(&t, i, b->code32) == 0) {
-            if (is_jump(i)) {
-                ended = 1;              /* the template left the block */
-            } else {
-                count_insn(&t);
-                exit_if(&t, CC_E);
-            }
-        } else {
+        int rc = try_native(&t, i, b->code32);
+        if (rc == TPL_NONE) {
             emit_helper(&t, i);
+        } else if (is_jump(i)) {
+            ended = 1;                  /* the template left the block */
+        } else if (rc == TPL_DONE) {
+            count_insn(&t);
+            exit_if(&t, CC_E);
         }
     }
     for (int k = 0; k < t.njumps; k++)

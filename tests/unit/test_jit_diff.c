@@ -122,11 +122,35 @@ static uint32_t value(void)
     return pick(3) ? rnd() ^ (rnd() << 16) : edge[pick(sizeof edge / sizeof edge[0])];
 }
 static uint8_t modrm_rr(int reg, int rm) { return (uint8_t)(0xc0 | reg << 3 | rm); }
-/* [disp32] inside the data area, aligned or not */
-static void mem_operand(struct prog *p, int reg)
+/* A memory operand: [disp32] inside the data area (aligned or not, now and
+ * then across its last page boundary), or for reads [esi + disp8], ESI
+ * being set to the data area before (and left to chance after other
+ * instructions: writes there could land in the program itself). */
+static void mem_operand_rw(struct prog *p, int reg, int write)
 {
-    put(p, (uint8_t)(reg << 3 | 5));
-    put32(p, DATA + pick(4096 - 4));
+    if (write || pick(3)) {
+        put(p, (uint8_t)(reg << 3 | 5));
+        put32(p, pick(8) ? DATA + pick(4096 - 4) : DATA + 4093 + pick(3));
+    } else {
+        put(p, (uint8_t)(0x40 | reg << 3 | R_ESI));
+        put(p, (uint8_t)pick(128));
+    }
+}
+static void mem_operand(struct prog *p, int reg) { mem_operand_rw(p, reg, 0); }
+static void mem_store(struct prog *p, int reg) { mem_operand_rw(p, reg, 1); }
+
+static void gen_mem(struct prog *p)
+{
+    switch (pick(8)) {
+    case 0: put(p, (uint8_t)(0xb8 + R_ESI)); put32(p, DATA + pick(3900)); break;
+    case 1: put(p, 0x8b); mem_operand(p, gpr()); break;                       /* MOV r, [m] */
+    case 2: put(p, 0x89); mem_store(p, gpr()); break;                         /* MOV [m], r */
+    case 3: put(p, 0xc7); mem_store(p, 0); put32(p, value()); break;          /* MOV [m], imm */
+    case 4: put(p, (uint8_t)(pick(8) * 8 + 3)); mem_operand(p, gpr()); break;  /* ALU r, [m] */
+    case 5: put(p, 0x39); mem_operand(p, gpr()); break;                       /* CMP [m], r */
+    case 6: put(p, 0x83); mem_operand(p, 7); put(p, (uint8_t)value()); break; /* CMP [m], ib */
+    default: put(p, 0x64); put(p, 0x8b); mem_operand(p, gpr()); break;        /* FS: MOV r, [m] */
+    }
 }
 
 static void gen_alu(struct prog *p)
@@ -138,7 +162,7 @@ static void gen_alu(struct prog *p)
     case 2: put(p, 0x83); put(p, modrm_rr(op, gpr())); put(p, (uint8_t)value()); break;
     case 3: put(p, 0x81); put(p, modrm_rr(op, gpr())); put32(p, value()); break;
     case 4: put(p, (uint8_t)(op * 8 + 5)); put32(p, value()); break;                   /* eAX, Iv */
-    default: put(p, (uint8_t)(op * 8 + 1)); mem_operand(p, gpr()); break;               /* [m], Gv */
+    default: put(p, (uint8_t)(op * 8 + 1)); mem_store(p, gpr()); break;                 /* [m], Gv */
     }
 }
 
@@ -164,8 +188,13 @@ static void gen_misc(struct prog *p)
     case 6: put(p, 0x0f); put(p, (uint8_t)(0x90 + pick(16))); put(p, modrm_rr(0, breg())); break;  /* SETcc */
     case 7: put(p, 0x0f); put(p, (uint8_t)(0x40 + pick(16))); put(p, modrm_rr(gpr(), gpr())); break;   /* CMOVcc */
     default:                                                         /* PUSH then POP */
-        put(p, (uint8_t)(0x50 + pick(8)));
-        put(p, (uint8_t)(0x58 + gpr()));
+        if (pick(4)) {
+            put(p, (uint8_t)(0x50 + pick(8)));
+            put(p, (uint8_t)(0x58 + gpr()));
+        } else {
+            put(p, 0x54);                   /* PUSH ESP; POP ESP: ESP comes back */
+            put(p, 0x5c);
+        }
     }
 }
 
@@ -173,10 +202,11 @@ static void gen_misc(struct prog *p)
 static void gen_skip(struct prog *p, int depth);
 static void gen_one(struct prog *p, int depth)
 {
-    uint32_t k = pick(10);
+    uint32_t k = pick(12);
     if (k < 4) gen_alu(p);
     else if (k < 5) gen_narrow(p);
     else if (k < 8) gen_misc(p);
+    else if (k < 10) gen_mem(p);
     else if (depth < 2) gen_skip(p, depth + 1);
     else gen_alu(p);
 }
