@@ -6,7 +6,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-PKGS="bc xorriso cpio syslinux mtools dosfstools build-essential meson ninja-build pkg-config nasm python3 libsdl2-dev zlib1g-dev libcapstone-dev seabios qemu-system-x86"
+PKGS="bc xorriso cpio syslinux mtools dosfstools build-essential meson ninja-build pkg-config nasm python3 libsdl2-dev zlib1g-dev libcapstone-dev seabios qemu-system-x86 xvfb xdotool x11-apps"
 
 missing=""
 for p in $PKGS; do

@@ -16,6 +16,7 @@
 #include "../devices/port92.h"
 #include "../devices/uart.h"
 #include "../devices/vga.h"
+#include "../devices/vga_render.h"
 #include "../devices/i8042.h"
 #include "../devices/disk.h"
 #include "../devices/ide.h"
@@ -86,6 +87,9 @@ struct machine {
 
     struct tracer *trace;
     struct ui *ui;
+    /* what the window shows (pc.c present_screen): the frame on screen and
+     * the next one, and when the next may go (host monotonic ms) */
+    struct { struct vga_frame frame[2]; int shown; uint64_t next_ms; } screen;
     struct monitor *monitor;        /* -monitor, or NULL */
     int paused;                     /* the monitor's stop: the CPU and time stand still */
 

@@ -125,14 +125,26 @@ static int opt_m(struct options *o, const char *arg, char *err, size_t errlen)
 
 static int opt_display(struct options *o, const char *arg, char *err, size_t errlen)
 {
+    static const struct { const char *name; enum opt_display kind; } displays[] = {
+        { "none", DISPLAY_NONE }, { "sdl", DISPLAY_SDL },
+    };
     size_t len = strcspn(arg, ",");
-    if (len == 4 && !strncmp(arg, "none", 4)) {
-        o->display = DISPLAY_NONE;
-        return 0;
-    }
-    if (len == 3 && !strncmp(arg, "sdl", 3))
-        return fail(err, errlen, "-display sdl is not available yet");
-    return fail(err, errlen, "display '%.*s' not available", (int)len, arg);
+    for (size_t i = 0; i < sizeof displays / sizeof displays[0]; i++)
+        if (len == strlen(displays[i].name) && !strncmp(arg, displays[i].name, len)) {
+            if (arg[len])
+                return fail(err, errlen, "-display %s: options after the name are not supported", displays[i].name);
+            o->display = displays[i].kind;
+            o->display_auto = 0;
+            return 0;
+        }
+    return fail(err, errlen, "display '%.*s' not available (none, sdl)", (int)len, arg);
+}
+
+static int opt_full_screen(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    (void)arg; (void)err; (void)errlen;
+    o->full_screen = 1;
+    return 0;
 }
 
 static int opt_nographic(struct options *o, const char *arg, char *err, size_t errlen)
@@ -140,6 +152,7 @@ static int opt_nographic(struct options *o, const char *arg, char *err, size_t e
     (void)arg; (void)err; (void)errlen;
     o->nographic = 1;
     o->display = DISPLAY_NONE;
+    o->display_auto = 0;
     return 0;
 }
 
@@ -367,7 +380,9 @@ static const struct optdef {
 } optdefs[] = {
     { "bios", "FILE", opt_bios, "firmware image, mapped to end at 4 GiB (default: SeaBIOS, /usr/share/seabios/bios.bin)" },
     { "m", "SIZE", opt_m, "guest RAM: MiB, or with a K/M/G suffix (default 128M, at most 3584M)" },
-    { "display", "none|sdl", opt_display, "display backend (default none)" },
+    { "display", "none|sdl", opt_display,
+      "display backend (default: sdl when DISPLAY or WAYLAND_DISPLAY is set, else none)" },
+    { "full-screen", NULL, opt_full_screen, "start the window fullscreen (Ctrl-Alt-F toggles)" },
     { "nographic", NULL, opt_nographic,
       "no display; COM1 and the monitor share stdio (Ctrl-A h: help, Ctrl-A c: switch, Ctrl-A x: exit)" },
     { "serial", "DEV", opt_serial, "next COM port's backend: stdio, mon:stdio (with the monitor), null, none, file:PATH" },
@@ -412,6 +427,7 @@ static void set_defaults(struct options *o)
     o->action = OPT_RUN;
     o->ram_size = OPT_DEFAULT_RAM;
     o->display = DISPLAY_NONE;
+    o->display_auto = 1;
     o->accel = ACCEL_INTERP;
 }
 
@@ -453,9 +469,9 @@ static int settle_monitor(struct options *o, char *err, size_t errlen)
 static int finish(struct options *o, char *err, size_t errlen)
 {
     if (o->nserial == 0) {
-        /* Without a display the first COM port is the console, as QEMU's
-         * -nographic does; a display backend will offer its own later. A
-         * monitor that takes stdio leaves COM1 unconnected. */
+        /* The first COM port is the console on stdio, as QEMU's -nographic
+         * has it; with a window too, since the window has no serial console
+         * of its own. A monitor that takes stdio leaves COM1 unconnected. */
         int shared = o->nographic && !o->monitor.given;
         int mon_stdio = o->monitor.given && o->monitor.kind == MONITOR_STDIO;
         o->serial[0] = (struct serial_opt){ mon_stdio ? SERIAL_NULL : SERIAL_STDIO, NULL, shared };

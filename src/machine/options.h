@@ -51,6 +51,8 @@ struct options {
     const char *bios;               /* NULL: the default firmware */
     uint64_t ram_size;              /* bytes, page aligned */
     enum opt_display display;
+    int display_auto;               /* neither -display nor -nographic: a window if the host has a display */
+    int full_screen;                /* -full-screen: the window starts fullscreen */
     int nographic;
     int nserial;
     struct serial_opt serial[OPT_MAX_SERIAL];

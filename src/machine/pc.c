@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Instructions per CPU slice: between slices the loop runs timers and reads
@@ -349,6 +350,25 @@ static int check_host_memory(uint64_t ram, char *err, size_t errlen)
                 (unsigned long long)(ram >> 20), (unsigned long long)(host >> 20));
 }
 
+/* A window with -display sdl, or by default when the host has a display
+ * (as QEMU picks one); a default that cannot open falls back to none. */
+static int open_ui(struct machine *m, char *err, size_t errlen)
+{
+    const struct options *o = &m->opts;
+    int host_display = getenv("DISPLAY") || getenv("WAYLAND_DISPLAY");
+    if (o->display == DISPLAY_SDL || (o->display_auto && host_display)) {
+        char why[256];
+        m->ui = ui_sdl_create(o->full_screen, why, sizeof why);
+        if (m->ui)
+            return 0;
+        if (o->display == DISPLAY_SDL)
+            return fail(err, errlen, "%s (-display none runs without a window)", why);
+        fprintf(stderr, "relic: %s; running without a display\n", why);
+    }
+    m->ui = ui_headless_create();
+    return m->ui ? 0 : fail(err, errlen, "out of memory");
+}
+
 static int build(struct machine *m, const char *const *extra, char *err, size_t errlen)
 {
     m->extra_dirs = extra;
@@ -382,9 +402,8 @@ static int build(struct machine *m, const char *const *extra, char *err, size_t 
         if (m->opts.log_mask & LOG_POST)
             dma_set_post_hook(&m->dma, trace_post_code, m->trace);
     }
-    m->ui = ui_headless_create();
-    if (!m->ui)
-        return fail(err, errlen, "out of memory");
+    if (open_ui(m, err, errlen) < 0)
+        return -1;
     return monitor_open(m, err, errlen);
 }
 
@@ -420,6 +439,8 @@ void machine_free(struct machine *m)
     monitor_free(m->monitor);
     trace_free(m->trace);
     ui_free(m->ui);
+    vga_frame_free(&m->screen.frame[0]);
+    vga_frame_free(&m->screen.frame[1]);
     chipset_free(m);
     if (m->has_vga)
         vga_free(&m->vga);
@@ -462,12 +483,65 @@ static void feed_serial_input(struct machine *m)
     }
 }
 
+/* Closing the window ends relic (status 0), as in QEMU. While paused the
+ * guest takes no new input, but releases still go through so that no key
+ * stays held. */
 static void poll_ui(struct machine *m)
 {
     struct ui_event ev;
-    while (ui_poll(m->ui, &ev))
+    while (ui_poll(m->ui, &ev)) {
         if (ev.type == UI_EV_QUIT)
             request_exit(m, MACHINE_EXIT_OK);
+        else if (ev.type == UI_EV_KEY && (ev.down == 0 || !m->paused))
+            i8042_key_set1(&m->kbc, ev.scancode, ev.down);
+        else if (ev.type == UI_EV_MOUSE && !m->paused)
+            i8042_mouse_motion(&m->kbc, ev.dx, ev.dy, ev.dz, ev.buttons);
+    }
+}
+
+static uint64_t host_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static int same_frame(const struct vga_frame *a, const struct vga_frame *b)
+{
+    return a->width == b->width && a->height == b->height &&
+           !memcmp(a->pixels, b->pixels, (size_t)a->width * (size_t)a->height * sizeof a->pixels[0]);
+}
+
+/* Hands the VGA's picture to a backend that shows frames, at most every
+ * ui->frame_ms of host time and only when it changed: a still text screen
+ * costs one render and one memcmp a frame. VGA modes fill a 4:3 monitor
+ * whatever their pixel count; VBE modes have square pixels. */
+static void present_screen(struct machine *m)
+{
+    if (!m->ui->frame_ms || !m->has_vga)
+        return;
+    uint64_t now = host_ms();
+    if (now < m->screen.next_ms)
+        return;
+    m->screen.next_ms = now + (uint64_t)m->ui->frame_ms;
+    struct vga_frame *next = &m->screen.frame[!m->screen.shown];
+    if (vga_render(&m->vga, next) < 0 || next->width <= 0 ||
+        same_frame(next, &m->screen.frame[m->screen.shown]))
+        return;
+    m->screen.shown = !m->screen.shown;
+    int vbe = next->mode == VGA_RENDER_VBE;
+    ui_present(m->ui, &(struct ui_frame){
+        .width = next->width, .height = next->height, .stride = next->width,
+        .pixels = next->pixels, .dirty_y0 = 0, .dirty_y1 = next->height,
+        .aspect_w = vbe ? next->width : 4, .aspect_h = vbe ? next->height : 3 });
+}
+
+/* The longest the loop may sleep: a window needs its events read and its
+ * frames drawn while the guest idles. */
+static uint64_t max_wait_ns(const struct machine *m)
+{
+    uint64_t ui = (uint64_t)m->ui->frame_ms * 1000000u;
+    return ui && ui < MAX_WAIT_NS ? ui : MAX_WAIT_NS;
 }
 
 static void serve_devices(struct machine *m)
@@ -476,6 +550,7 @@ static void serve_devices(struct machine *m)
     feed_serial_input(m);
     monitor_poll(m->monitor);
     poll_ui(m);
+    present_screen(m);
 }
 
 /* Returns 1 with *status set when the machine must stop. */
@@ -516,7 +591,7 @@ static void wait_for_event(struct machine *m)
     }
     if (next <= now)
         return;
-    uint64_t wait = next - now < MAX_WAIT_NS ? next - now : MAX_WAIT_NS;
+    uint64_t wait = next - now < max_wait_ns(m) ? next - now : max_wait_ns(m);
     struct timespec ts = { (time_t)(wait / 1000000000u), (long)(wait % 1000000000u) };
     struct pollfd fds[OPT_MAX_SERIAL + 1];
     nfds_t n = 0;
@@ -531,6 +606,7 @@ void machine_pause(struct machine *m, int paused)
 {
     m->paused = paused;
     vclock_pause(&m->clock, paused);
+    ui_set_paused(m->ui, paused);
 }
 
 /* Paused: no CPU, timers or guest input; the monitor and the UI are served,
@@ -539,11 +615,12 @@ static int serve_paused(struct machine *m, int *status)
 {
     monitor_poll(m->monitor);
     poll_ui(m);
+    present_screen(m);
     if (serve_requests(m, status))
         return 1;
     if (m->paused) {
         struct pollfd fds[1];
-        struct timespec ts = { 0, (long)MAX_WAIT_NS };
+        struct timespec ts = { 0, (long)max_wait_ns(m) };
         ppoll(fds, (nfds_t)monitor_pollfds(m->monitor, fds, 1), &ts, NULL);
     }
     return 0;

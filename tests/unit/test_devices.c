@@ -527,7 +527,7 @@ static void test_headless_ui(void)
         return;
     static const uint32_t pixels[4] = { 0 };
     static const uint16_t cells[4] = { 0x0741 };
-    struct ui_frame f = { 2, 2, 2, pixels, 0, 2 };
+    struct ui_frame f = { 2, 2, 2, pixels, 0, 2, 4, 3 };
     struct ui_text t = { 2, 2, cells, 0, 0, 1 };
     ui_present(ui, &f);
     ui_present_text(ui, &t);
@@ -535,6 +535,7 @@ static void test_headless_ui(void)
     CHECK_EQ(ui_poll(ui, &ev), 0);
     CHECK_EQ(ev.type, UI_EV_NONE);
     CHECK(!strcmp(ui->ops->name, "none"));
+    CHECK_EQ(ui->frame_ms, 0);         /* no window: the machine renders nothing for it */
     ui_free(ui);
 }
 

@@ -86,12 +86,16 @@ static void test_memory(void)
 
 static void test_display_serial(void)
 {
-    CHECK(parse("-display", "none", NULL) == 0 && o.display == DISPLAY_NONE);
-    CHECK(parse("-display", "sdl", NULL) < 0 && err_is("-display sdl is not available yet"));
-    CHECK(parse("-display", "sdl,gl=on", NULL) < 0 && err_is("-display sdl is not available yet"));
-    CHECK(parse("-display", "gtk", NULL) < 0 && err_is("display 'gtk' not available"));
+    CHECK(parse("-display", "none", NULL) == 0 && o.display == DISPLAY_NONE && !o.display_auto);
+    CHECK(parse("-display", "sdl", NULL) == 0 && o.display == DISPLAY_SDL && !o.display_auto &&
+          !o.full_screen && o.nserial == 1 && o.serial[0].kind == SERIAL_STDIO);
+    CHECK(parse("-display", "sdl", "-full-screen", NULL) == 0 && o.display == DISPLAY_SDL && o.full_screen);
+    CHECK(parse("-display", "sdl,gl=on", NULL) < 0 &&
+          err_is("-display sdl: options after the name are not supported"));
+    CHECK(parse("-display", "gtk", NULL) < 0 && err_is("display 'gtk' not available (none, sdl)"));
+    CHECK(parse(NULL) == 0 && o.display == DISPLAY_NONE && o.display_auto);
     CHECK(parse("-nographic", NULL) == 0 && o.nographic && o.display == DISPLAY_NONE &&
-          o.nserial == 1 && o.serial[0].kind == SERIAL_STDIO);
+          !o.display_auto && o.nserial == 1 && o.serial[0].kind == SERIAL_STDIO);
 
     CHECK(parse("-serial", "null", NULL) == 0 && o.nserial == 1 && o.serial[0].kind == SERIAL_NULL);
     CHECK(parse("-serial", "none", NULL) == 0 && o.serial[0].kind == SERIAL_NONE);

@@ -1,0 +1,84 @@
+/* The 104/105-key PC layout plus the Japanese and multimedia keys that
+ * set 1 defines. Sources for the codes: the IBM PC AT and Microsoft's
+ * "Keyboard Scan Code Specification" (set 1 column). */
+#include "sdl_keymap.h"
+#include <SDL_scancode.h>
+
+static const uint16_t set1_of[SDL_NUM_SCANCODES] = {
+    [SDL_SCANCODE_ESCAPE] = 0x01,
+    [SDL_SCANCODE_1] = 0x02, [SDL_SCANCODE_2] = 0x03, [SDL_SCANCODE_3] = 0x04,
+    [SDL_SCANCODE_4] = 0x05, [SDL_SCANCODE_5] = 0x06, [SDL_SCANCODE_6] = 0x07,
+    [SDL_SCANCODE_7] = 0x08, [SDL_SCANCODE_8] = 0x09, [SDL_SCANCODE_9] = 0x0a,
+    [SDL_SCANCODE_0] = 0x0b, [SDL_SCANCODE_MINUS] = 0x0c, [SDL_SCANCODE_EQUALS] = 0x0d,
+    [SDL_SCANCODE_BACKSPACE] = 0x0e, [SDL_SCANCODE_TAB] = 0x0f,
+
+    [SDL_SCANCODE_Q] = 0x10, [SDL_SCANCODE_W] = 0x11, [SDL_SCANCODE_E] = 0x12,
+    [SDL_SCANCODE_R] = 0x13, [SDL_SCANCODE_T] = 0x14, [SDL_SCANCODE_Y] = 0x15,
+    [SDL_SCANCODE_U] = 0x16, [SDL_SCANCODE_I] = 0x17, [SDL_SCANCODE_O] = 0x18,
+    [SDL_SCANCODE_P] = 0x19, [SDL_SCANCODE_LEFTBRACKET] = 0x1a,
+    [SDL_SCANCODE_RIGHTBRACKET] = 0x1b, [SDL_SCANCODE_RETURN] = 0x1c,
+    [SDL_SCANCODE_LCTRL] = 0x1d,
+
+    [SDL_SCANCODE_A] = 0x1e, [SDL_SCANCODE_S] = 0x1f, [SDL_SCANCODE_D] = 0x20,
+    [SDL_SCANCODE_F] = 0x21, [SDL_SCANCODE_G] = 0x22, [SDL_SCANCODE_H] = 0x23,
+    [SDL_SCANCODE_J] = 0x24, [SDL_SCANCODE_K] = 0x25, [SDL_SCANCODE_L] = 0x26,
+    [SDL_SCANCODE_SEMICOLON] = 0x27, [SDL_SCANCODE_APOSTROPHE] = 0x28,
+    [SDL_SCANCODE_GRAVE] = 0x29, [SDL_SCANCODE_LSHIFT] = 0x2a,
+    /* the ISO key left of Enter and the ANSI backslash are one position */
+    [SDL_SCANCODE_BACKSLASH] = 0x2b, [SDL_SCANCODE_NONUSHASH] = 0x2b,
+
+    [SDL_SCANCODE_Z] = 0x2c, [SDL_SCANCODE_X] = 0x2d, [SDL_SCANCODE_C] = 0x2e,
+    [SDL_SCANCODE_V] = 0x2f, [SDL_SCANCODE_B] = 0x30, [SDL_SCANCODE_N] = 0x31,
+    [SDL_SCANCODE_M] = 0x32, [SDL_SCANCODE_COMMA] = 0x33, [SDL_SCANCODE_PERIOD] = 0x34,
+    [SDL_SCANCODE_SLASH] = 0x35, [SDL_SCANCODE_RSHIFT] = 0x36,
+    [SDL_SCANCODE_KP_MULTIPLY] = 0x37, [SDL_SCANCODE_LALT] = 0x38,
+    [SDL_SCANCODE_SPACE] = 0x39, [SDL_SCANCODE_CAPSLOCK] = 0x3a,
+
+    [SDL_SCANCODE_F1] = 0x3b, [SDL_SCANCODE_F2] = 0x3c, [SDL_SCANCODE_F3] = 0x3d,
+    [SDL_SCANCODE_F4] = 0x3e, [SDL_SCANCODE_F5] = 0x3f, [SDL_SCANCODE_F6] = 0x40,
+    [SDL_SCANCODE_F7] = 0x41, [SDL_SCANCODE_F8] = 0x42, [SDL_SCANCODE_F9] = 0x43,
+    [SDL_SCANCODE_F10] = 0x44, [SDL_SCANCODE_F11] = 0x57, [SDL_SCANCODE_F12] = 0x58,
+
+    [SDL_SCANCODE_NUMLOCKCLEAR] = 0x45, [SDL_SCANCODE_SCROLLLOCK] = 0x46,
+    [SDL_SCANCODE_KP_7] = 0x47, [SDL_SCANCODE_KP_8] = 0x48, [SDL_SCANCODE_KP_9] = 0x49,
+    [SDL_SCANCODE_KP_MINUS] = 0x4a,
+    [SDL_SCANCODE_KP_4] = 0x4b, [SDL_SCANCODE_KP_5] = 0x4c, [SDL_SCANCODE_KP_6] = 0x4d,
+    [SDL_SCANCODE_KP_PLUS] = 0x4e,
+    [SDL_SCANCODE_KP_1] = 0x4f, [SDL_SCANCODE_KP_2] = 0x50, [SDL_SCANCODE_KP_3] = 0x51,
+    [SDL_SCANCODE_KP_0] = 0x52, [SDL_SCANCODE_KP_PERIOD] = 0x53,
+    [SDL_SCANCODE_NONUSBACKSLASH] = 0x56,      /* the 105th key, right of left Shift */
+    [SDL_SCANCODE_KP_EQUALS] = 0x59,
+
+    /* Japanese keyboards */
+    [SDL_SCANCODE_INTERNATIONAL2] = 0x70,      /* katakana/hiragana */
+    [SDL_SCANCODE_INTERNATIONAL1] = 0x73,      /* ro */
+    [SDL_SCANCODE_INTERNATIONAL4] = 0x79,      /* henkan */
+    [SDL_SCANCODE_INTERNATIONAL5] = 0x7b,      /* muhenkan */
+    [SDL_SCANCODE_INTERNATIONAL3] = 0x7d,      /* yen */
+
+    /* the extended keys: the same make code behind an 0xe0 prefix */
+    [SDL_SCANCODE_KP_ENTER] = 0xe01c, [SDL_SCANCODE_RCTRL] = 0xe01d,
+    [SDL_SCANCODE_KP_DIVIDE] = 0xe035, [SDL_SCANCODE_PRINTSCREEN] = 0xe037,
+    [SDL_SCANCODE_RALT] = 0xe038,
+    [SDL_SCANCODE_HOME] = 0xe047, [SDL_SCANCODE_UP] = 0xe048, [SDL_SCANCODE_PAGEUP] = 0xe049,
+    [SDL_SCANCODE_LEFT] = 0xe04b, [SDL_SCANCODE_RIGHT] = 0xe04d,
+    [SDL_SCANCODE_END] = 0xe04f, [SDL_SCANCODE_DOWN] = 0xe050, [SDL_SCANCODE_PAGEDOWN] = 0xe051,
+    [SDL_SCANCODE_INSERT] = 0xe052, [SDL_SCANCODE_DELETE] = 0xe053,
+    [SDL_SCANCODE_LGUI] = 0xe05b, [SDL_SCANCODE_RGUI] = 0xe05c,
+    [SDL_SCANCODE_APPLICATION] = 0xe05d,
+    [SDL_SCANCODE_POWER] = 0xe05e, [SDL_SCANCODE_SLEEP] = 0xe05f,
+    [SDL_SCANCODE_MUTE] = 0xe020, [SDL_SCANCODE_VOLUMEDOWN] = 0xe02e,
+    [SDL_SCANCODE_VOLUMEUP] = 0xe030,
+    [SDL_SCANCODE_AUDIOPLAY] = 0xe022, [SDL_SCANCODE_AUDIOSTOP] = 0xe024,
+    [SDL_SCANCODE_AUDIOPREV] = 0xe010, [SDL_SCANCODE_AUDIONEXT] = 0xe019,
+
+    /* Pause sends its whole make sequence at once and no break code */
+    [SDL_SCANCODE_PAUSE] = 0xe11d,
+};
+
+uint16_t sdl_scancode_to_set1(int sdl_scancode)
+{
+    if (sdl_scancode < 0 || sdl_scancode >= SDL_NUM_SCANCODES)
+        return 0;
+    return set1_of[sdl_scancode];
+}
