@@ -1,6 +1,7 @@
 #!/bin/sh
 # Simple-loop benchmark: the same guest work (bench/loop.asm, 5 instructions
-# per iteration) under relic's interpreter, QEMU's TCG and natively.
+# per iteration) under relic's interpreter and translator, QEMU's TCG and
+# natively.
 # Prints the median of RUNS runs of each and the ratios.
 #   bench/run.sh [ITER] [RUNS]     (needs a release build in build-release/)
 set -eu
@@ -21,11 +22,14 @@ secs() { # command... -> wall seconds
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 r=$(for k in $(seq "$runs"); do secs build-release/relic -bios "$out/loop.bin" -display none -device isa-debug-exit,iobase=0xf4; done | median)
+j=$(for k in $(seq "$runs"); do secs build-release/relic -accel jit -bios "$out/loop.bin" -display none -device isa-debug-exit,iobase=0xf4; done | median)
 q=$(for k in $(seq "$runs"); do secs qemu-system-i386 -nodefaults -display none -bios "$out/loop.bin" -device isa-debug-exit,iobase=0xf4; done | median)
 n=$(for k in $(seq "$runs"); do "$out/native" "$iter"; done | median)
 insns=$((iter * 5))
 printf 'guest instructions: %d (median of %d runs)\n' "$insns" "$runs"
 printf 'relic interp: %8.3f s  %7.1f M guest insns/s\n' "$r" "$(echo "$insns / $r / 1000000" | bc -l)"
+printf 'relic jit:    %8.3f s  %7.1f M guest insns/s\n' "$j" "$(echo "$insns / $j / 1000000" | bc -l)"
 printf 'qemu tcg:     %8.3f s  %7.1f M guest insns/s\n' "$q" "$(echo "$insns / $q / 1000000" | bc -l)"
 printf 'native:       %8.3f s\n' "$n"
-printf 'relic/qemu time ratio: %.2f   relic/native: %.1f\n' "$(echo "$r / $q" | bc -l)" "$(echo "$r / $n" | bc -l)"
+printf 'interp/qemu time ratio: %.2f   interp/native: %.1f\n' "$(echo "$r / $q" | bc -l)" "$(echo "$r / $n" | bc -l)"
+printf 'jit/qemu time ratio:    %.2f   jit/native:    %.1f\n' "$(echo "$j / $q" | bc -l)" "$(echo "$j / $n" | bc -l)"
