@@ -14,7 +14,6 @@ struct block_cache {
     size_t used;
     struct block *hash[1u << HASH_BITS];
     struct block *pages[1u << PAGE_HASH_BITS];
-    struct block *running;    /* block being executed, to notice its own invalidation */
 };
 
 static unsigned hash_of(uint32_t phys, int code32)
@@ -52,8 +51,9 @@ void block_cache_flush(struct cpu *c)
     memset(c->pm->code_page, 0, PHYS_PAGES);
     /* TLB write tags were cleared for code pages: they may be fast again */
     tlb_flush(c->tlb, 0);
-    if (bc->running) c->stop_block = 1;
-    bc->running = NULL;
+    if (c->cur_block) c->stop_block = 1;
+    c->cur_block = NULL;
+    c->block_flushes++;
 }
 
 static void unlink_hash(struct block_cache *bc, struct block *b)
@@ -84,7 +84,7 @@ static void invalidate_page_bucket(struct cpu *c, uint32_t page, uint32_t lo, ui
         if (on_page && !b->dead && b->phys <= hi && b->phys_last >= lo) {
             b->dead = 1;
             unlink_hash(bc, b);
-            if (b == bc->running) c->stop_block = 1;
+            if (b == c->cur_block) c->stop_block = 1;
         }
         if (b->dead) { *pp = b->pnext[slot]; continue; }
         pp = &b->pnext[slot];
@@ -238,6 +238,6 @@ struct block *block_lookup(struct cpu *c)
     }
     if (!b)
         b = decode_block(c, phys);
-    c->bc->running = b;
+    c->cur_block = b;
     return b;
 }

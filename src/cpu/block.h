@@ -15,6 +15,7 @@ struct block {
     uint8_t dead;
     uint16_t n;
     void *native;             /* translated code (src/jit), valid while native_gen matches */
+    void *native_chain;       /* its entry for a block chained to it */
     unsigned native_gen;
     struct block *hnext;      /* hash chain */
     struct block *pnext[2];   /* page chains (first page, second page) */

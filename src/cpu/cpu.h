@@ -133,6 +133,13 @@ struct cpu {
      * cpu_interp_block for what it does not run */
     void (*run_block)(struct cpu *cpu, struct block *b);
     void *engine;
+    struct block *cur_block;  /* the block running, to notice its own invalidation */
+    unsigned block_flushes;   /* times the block cache was emptied */
+    /* a translated block's exit that wants the next block chained to it */
+    uint64_t chain_slot;
+    uint32_t chain_phys;
+    unsigned chain_gen;
+    uint8_t chain_code32;
     /* tracing (-d): NULL when off */
     void (*trace_insn)(void *opaque, struct cpu *cpu);
     void (*trace_int)(void *opaque, struct cpu *cpu, int vec, int is_hw, uint32_t err, int has_err);

@@ -134,6 +134,30 @@ static inline void e_store32_hostmem_imm(struct emit *e, uint32_t v) { e_byte(e,
 static inline void e_cmp_rdx_rax8(struct emit *e, int8_t d) { e_byte(e, 0x3b); e_byte(e, 0x50); e_byte(e, (uint8_t)d); }
 static inline void e_load64_rax_rax8(struct emit *e, int8_t d) { e_byte(e, 0x48); e_byte(e, 0x8b); e_byte(e, 0x40); e_byte(e, (uint8_t)d); }
 
+/* test dword [rbx+disp], imm32 / test byte [rbx+disp], imm8 */
+static inline void e_test32_mi(struct emit *e, int32_t disp, uint32_t v) { e_byte(e, 0xf7); e_mem(e, 0, disp); e_u32(e, v); }
+static inline void e_test8_mi(struct emit *e, int32_t disp, uint8_t v) { e_byte(e, 0xf6); e_mem(e, 0, disp); e_byte(e, v); }
+/* cmp byte [rax+d8], imm8 / cmp dword [rax+d8], imm32 (fields of a struct block) */
+static inline void e_cmp8_rax8_i(struct emit *e, int8_t d, uint8_t v) { e_byte(e, 0x80); e_byte(e, 0x78); e_byte(e, (uint8_t)d); e_byte(e, v); }
+static inline void e_cmp32_rax8_i(struct emit *e, int8_t d, uint32_t v) { e_byte(e, 0x81); e_byte(e, 0x78); e_byte(e, (uint8_t)d); e_u32(e, v); }
+/* mov [rbx+disp], r64 / mov byte [rbx+disp], imm8 */
+static inline void e_store64(struct emit *e, int32_t disp, int r) { e_rex(e, 1, r, 0); e_byte(e, 0x89); e_mem(e, r, disp); }
+static inline void e_store8_imm(struct emit *e, int32_t disp, uint8_t v) { e_byte(e, 0xc6); e_mem(e, 0, disp); e_byte(e, v); }
+/* test rax, rax / jmp rax */
+static inline void e_test64_rax(struct emit *e) { e_byte(e, 0x48); e_byte(e, 0x85); e_byte(e, 0xc0); }
+static inline void e_jmp_rax(struct emit *e) { e_byte(e, 0xff); e_byte(e, 0xe0); }
+/* mov rax, [rip+disp32] / lea rax, [rip+disp32]: return the end of the
+ * instruction, which the displacement counts from (patched later). */
+static inline uint8_t *e_load_rip(struct emit *e) { e_byte(e, 0x48); e_byte(e, 0x8b); e_byte(e, 0x05); e_u32(e, 0); return e->p; }
+static inline uint8_t *e_lea_rip(struct emit *e) { e_byte(e, 0x48); e_byte(e, 0x8d); e_byte(e, 0x05); e_u32(e, 0); return e->p; }
+/* Points a rip-relative operand that ended at `after` to `target`. */
+static inline void e_patch_rip(struct emit *e, uint8_t *after, const uint8_t *target)
+{
+    if (e->overflow || !after) return;
+    uint32_t rel = (uint32_t)(target - after);
+    memcpy(after - 4, &rel, 4);
+}
+
 /* Forward branches: emit with a 32-bit hole, patch when the target is known. */
 static inline uint8_t *e_jcc32(struct emit *e, int cc)
 {

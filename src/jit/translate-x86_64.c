@@ -33,8 +33,15 @@ _Static_assert(offsetof(struct cpu, lf_size) == offsetof(struct cpu, lf_op) + 1,
 
 #define LF_UNKNOWN (-1)
 
+#define MAX_CHAINS 2                /* a block's direct exits: taken and not taken */
+
 struct tx {
     struct emit e;
+    const struct block *b;
+    unsigned gen;           /* the code buffer generation this code belongs to */
+    uint32_t phys_end;      /* physical address after the instruction being translated */
+    uint8_t *chain_refs[MAX_CHAINS][2];     /* rip-relative uses of each chain slot */
+    int nchains;
     int lf;                 /* lazy-flag op the code so far leaves (size 4), or LF_UNKNOWN */
     uint8_t *epilogue_jumps[4 * BLOCK_MAX_INSNS + 8];
     int njumps;
@@ -133,6 +140,59 @@ static void advance_eip(struct tx *t, const struct insn *i)
 {
     e_alu_mi(&t->e, X_ADD, OFF(eip), i->len);
 }
+
+
+/* ---- chaining ------------------------------------------------------------------- */
+
+/* A direct exit to target_phys. When the target is on the block's own page
+ * (so the page mapping that led here leads there too) the exit can jump
+ * straight into the next block's code, kept in a slot next to this code:
+ * the dispatcher fills the slot the first time the exit is taken. The jump
+ * is taken only while nothing asks for the main loop -- budget left, no
+ * pending interrupt or NMI, no single-step, interrupt shadow or breakpoint
+ * -- and the next block is still alive and translated in this generation;
+ * else the exit returns to the loop as any other. */
+static void exit_direct(struct tx *t, uint32_t target_phys)
+{
+    struct emit *e = &t->e;
+    const struct block *b = t->b;
+    if (t->nchains == MAX_CHAINS || b->phys_page2 != ~0u || (target_phys ^ b->phys) & ~0xfffu) {
+        jump_to_epilogue(t);
+        return;
+    }
+    int slot = t->nchains++;
+    exit_if(t, CC_E);
+    e_test32_mi(e, OFF(eflags), F_TF | F_RF);
+    exit_if(t, CC_NE);
+    e_cmp8_mi(e, OFF(inhibit_irq), 0);
+    exit_if(t, CC_NE);
+    e_test8_mi(e, OFF(dr[7]), 0xff);
+    exit_if(t, CC_NE);
+    e_cmp8_mi(e, OFF(intr_line), 0);
+    exit_if(t, CC_NE);
+    e_cmp8_mi(e, OFF(nmi_pending), 0);
+    exit_if(t, CC_NE);
+    t->chain_refs[slot][0] = e_load_rip(e);
+    e_test64_rax(e);
+    uint8_t *miss = e_jcc32(e, CC_E);
+    e_cmp8_rax8_i(e, (int8_t)offsetof(struct block, dead), 0);
+    exit_if(t, CC_NE);
+    e_cmp32_rax8_i(e, (int8_t)offsetof(struct block, native_gen), t->gen);
+    exit_if(t, CC_NE);
+    e_store64(e, OFF(cur_block), RAX);
+    e_load64_rax_rax8(e, (int8_t)offsetof(struct block, native_chain));
+    e_jmp_rax(e);
+    e_patch_here(e, miss);
+    t->chain_refs[slot][1] = e_lea_rip(e);
+    e_store64(e, OFF(chain_slot), RAX);
+    e_store32_imm(e, OFF(chain_phys), target_phys);
+    e_store32_imm(e, OFF(chain_gen), t->gen);
+    e_store8_imm(e, OFF(chain_code32), b->code32);
+    jump_to_epilogue(t);
+}
+
+_Static_assert(offsetof(struct block, native_chain) < 128 && offsetof(struct block, native_gen) < 128,
+               "block fields reached with 8-bit displacements");
 
 /* ---- templates ---------------------------------------------------------- */
 
@@ -290,7 +350,7 @@ static void taken(struct tx *t, const struct insn *i)
     uint8_t *slow = e_jcc32(e, CC_A);
     e_store32(e, OFF(eip), RAX);
     count_insn(t);
-    jump_to_epilogue(t);
+    exit_direct(t, t->phys_end + i->imm);
     e_patch_here(e, slow);
     emit_helper(t, i);
     jump_to_epilogue(t);
@@ -314,7 +374,7 @@ static int t_jump(struct tx *t, const struct insn *i)
         uint8_t *jt = e_jcc32(&t->e, hcc);
         advance_eip(t, i);
         count_insn(t);
-        jump_to_epilogue(t);
+        exit_direct(t, t->phys_end);
         e_patch_here(&t->e, jt);
     }
     taken(t, i);
@@ -512,9 +572,10 @@ static int try_native(struct tx *t, const struct insn *i, int code32)
 
 /* ---- the block ------------------------------------------------------------ */
 
-uint8_t *jit_x86_64_translate(struct emit *e, const struct block *b)
+uint8_t *jit_x86_64_translate(struct emit *e, const struct block *b, unsigned gen, uint8_t **chain_entry)
 {
-    struct tx t = { .e = *e, .lf = LF_UNKNOWN, .njumps = 0 };
+    struct tx t = { .e = *e, .b = b, .gen = gen, .phys_end = b->phys, .nchains = 0,
+                    .lf = LF_UNKNOWN, .njumps = 0 };
     uint8_t *start = t.e.p;
     /* three pushes keep the stack 16-byte aligned for the calls */
     e_push(&t.e, RBX);
@@ -523,9 +584,11 @@ uint8_t *jit_x86_64_translate(struct emit *e, const struct block *b)
     e_mov64_rr(&t.e, RBX, RDI);
     e_load32(&t.e, R12, OFF(budget));
     e_mov_rr(&t.e, R13, R12);
+    *chain_entry = t.e.p;       /* chained blocks arrive here, registers set */
     int ended = 0;
     for (unsigned k = 0; k < b->n && !ended; k++) {
         const struct insn *i = &b->insn[k];
+        t.phys_end += i->len;
         int rc = try_native(&t, i, b->code32);
         if (rc == TPL_NONE) {
             emit_helper(&t, i);
@@ -543,6 +606,14 @@ uint8_t *jit_x86_64_translate(struct emit *e, const struct block *b)
     e_pop(&t.e, R12);
     e_pop(&t.e, RBX);
     e_ret(&t.e);
+    /* the chain slots: 8 bytes each, aligned, empty until the dispatcher fills them */
+    while ((uintptr_t)t.e.p & 7)
+        e_byte(&t.e, 0xcc);
+    for (int k = 0; k < t.nchains; k++) {
+        e_patch_rip(&t.e, t.chain_refs[k][0], t.e.p);
+        e_patch_rip(&t.e, t.chain_refs[k][1], t.e.p);
+        e_u64(&t.e, 0);
+    }
     *e = t.e;
     return start;
 }
