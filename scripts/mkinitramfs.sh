@@ -122,9 +122,8 @@ if [ -n "$MODDIR" ] && [ -d "$MODDIR/kernel" ]; then
     : > "$ROOT/lib/modules/order"
     # "normalised name|file": crc-t10dif.ko is found as crc_t10dif
     KOMAP=$(mktemp)
-    find "$MODDIR/kernel" -name '*.ko' | while read -r f; do
-        echo "/$(basename "$f" | tr '-' '_')|$f"
-    done | LC_ALL=C sort > "$KOMAP"
+    find "$MODDIR/kernel" -name '*.ko' | awk -F/ '{ n = $NF; gsub("-", "_", n); print "/" n "|" $0 }' \
+        | LC_ALL=C sort > "$KOMAP"
     for m in $DISK_MODULES; do add_module "$m"; done
     rm -f "$KOMAP"
     echo "mkinitramfs: $(wc -l < "$ROOT/lib/modules/order") disk driver modules from $MODDIR"

@@ -5,7 +5,8 @@
 # The kernel must not complain about lost timer ticks, spurious IRQs or an
 # unknown CPU. Booted three times: with -kernel (relic's loader ROM), from an
 # ISO image through ATAPI and isolinux, and from a raw hard-disk image (MBR,
-# FAT16 partition, SYSLINUX) through IDE. The guest files come from Debian's packages
+# FAT16 partition, SYSLINUX) through IDE; the -kernel boot once more under
+# the translator (-accel jit) on x86-64 hosts. The guest files come from Debian's packages
 # (scripts/fetch-guests.sh, scripts/mkinitramfs.sh) and are cached in build/.
 #   boot-linux.sh RELIC SOURCE_ROOT
 relic=$1 src=$2
@@ -31,7 +32,9 @@ boot() {
     start=$(date +%s)
     timeout 300 "$relic" "$@" -nographic -m 256 </dev/null >"$log" 2>&1
     st=$?
-    echo "$what: boot to power-off in $(( $(date +%s) - start )) s (interpreter)"
+    engine=interpreter
+    case " $* " in *" -accel jit "*) engine=translator ;; esac
+    echo "$what: boot to power-off in $(( $(date +%s) - start )) s ($engine)"
     f0=$fail
     [ "$st" -eq 0 ] && ok || bad "$what: relic exited with status $st (expected 0 from poweroff)"
     grep -q "^Linux .* i686 GNU/Linux" "$log" && ok || bad "$what: no uname -a output"
@@ -46,6 +49,11 @@ boot() {
 
 # 1. -kernel/-initrd/-append through SeaBIOS and relic's loader ROM
 boot kernel -kernel "$guests/vmlinuz" -initrd "$guests/initramfs.gz" -append "console=ttyS0 relic.cmd=test"
+
+# 1b. the same under the translator (x86-64 hosts): both engines boot Linux
+if [ "$(uname -m)" = x86_64 ]; then
+    boot kernel-jit -accel jit -kernel "$guests/vmlinuz" -initrd "$guests/initramfs.gz" -append "console=ttyS0 relic.cmd=test"
+fi
 
 # 2. the same kernel and initramfs from an ISO image through ATAPI and isolinux
 if command -v xorriso >/dev/null && [ -f "$guests/isolinux/isolinux.bin" ]; then
