@@ -16,8 +16,9 @@
 #   - kernel cmdline relic.cmd=test   runs /etc/relic-test (uname, cpuinfo, interrupts, poweroff)
 #   - kernel cmdline relic.cmd=PATH   runs the script PATH from the initramfs
 #   - else, with -s, runs /etc/relic-cmd
-#   - else a shell on the console (setsid cttyhack sh: job control works);
-#     leaving the shell powers off.
+#   - else a shell on the console (setsid cttyhack sh: job control works),
+#     and with console=tty0 on the command line one more on the VGA screen
+#     (tty1); leaving the console's shell powers off.
 # A script that returns powers the machine off too (poweroff -f), so QEMU or
 # relic exits. Needs: sh, cpio, gzip, find (Debian base + cpio).
 set -eu
@@ -78,6 +79,10 @@ if [ -n "$cmd" ]; then
     echo "relic initramfs: $cmd exited with $?"
 else
     echo "relic initramfs: shell on the console (exit to power off)"
+    # with the VGA console too (console=tty0), a second shell on the screen
+    if grep -q 'console=tty0' /proc/cmdline && [ -c /dev/tty1 ]; then
+        setsid -c sh -l </dev/tty1 >/dev/tty1 2>&1 &
+    fi
     setsid cttyhack sh -l
 fi
 sync

@@ -28,8 +28,14 @@ echo "relic setup: built build/relic"
 [ "${1:-}" = "--no-run" ] && exit 0
 # The default guest: Debian 12's i386 kernel with a busybox initramfs,
 # fetched from Debian's packages, booting through SeaBIOS to a shell on the
-# serial console in this terminal. Leaving the shell (exit) powers it off.
+# serial console in this terminal, and when there is a display, another on
+# the VGA screen in relic's window. Leaving the terminal's shell (exit)
+# powers it off.
 scripts/fetch-guests.sh
-[ -f build/guests/initramfs.gz ] || scripts/mkinitramfs.sh
+[ build/guests/initramfs.gz -nt scripts/mkinitramfs.sh ] || scripts/mkinitramfs.sh
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    exec build/relic -kernel build/guests/vmlinuz -initrd build/guests/initramfs.gz \
+        -append "console=tty0 console=ttyS0 quiet" -m 256
+fi
 exec build/relic -kernel build/guests/vmlinuz -initrd build/guests/initramfs.gz \
     -append "console=ttyS0 quiet" -nographic -m 256

@@ -17,7 +17,7 @@ if [ ! -f "$guests/vmlinuz" ] || [ ! -f "$guests/busybox" ]; then
     flock "$guests/.fetch.lock" "$src/scripts/fetch-guests.sh" "$guests" >/dev/null \
         || { echo "FAIL: fetching the guests"; exit 1; }
 fi
-[ -f "$guests/initramfs.gz" ] || RELIC_GUESTS=$guests "$src/scripts/mkinitramfs.sh" >/dev/null \
+[ "$guests/initramfs.gz" -nt "$src/scripts/mkinitramfs.sh" ] || RELIC_GUESTS=$guests "$src/scripts/mkinitramfs.sh" >/dev/null \
     || { echo "FAIL: building the initramfs"; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
