@@ -120,6 +120,11 @@ static inline void e_load8z(struct emit *e, int r, int32_t disp) { e_rex(e, 0, r
 /* mov r64, [rbx+disp] / add r64, [rbx+disp] */
 static inline void e_load64(struct emit *e, int r, int32_t disp) { e_rex(e, 1, r, 0); e_byte(e, 0x8b); e_mem(e, r, disp); }
 static inline void e_add64_rm(struct emit *e, int r, int32_t disp) { e_rex(e, 1, r, 0); e_byte(e, 0x03); e_mem(e, r, disp); }
+/* shift group r32, imm8 (op: 4 SHL, 5 SHR, 7 SAR) */
+static inline void e_shift_ri(struct emit *e, int op, int r, uint8_t n) { e_rex(e, 0, 0, r); e_byte(e, 0xc1); e_modrm_rr(e, op, r); e_byte(e, n); }
+/* pushfq; pop rax / push rax; popfq: host flags to and from rax */
+static inline void e_flags_to_rax(struct emit *e) { e_byte(e, 0x9c); e_byte(e, 0x58); }
+static inline void e_rax_to_flags(struct emit *e) { e_byte(e, 0x50); e_byte(e, 0x9d); }
 /* shl/shr r32, imm8 */
 static inline void e_shl_ri(struct emit *e, int r, uint8_t n) { e_rex(e, 0, 0, r); e_byte(e, 0xc1); e_modrm_rr(e, 4, r); e_byte(e, n); }
 static inline void e_shr_ri(struct emit *e, int r, uint8_t n) { e_rex(e, 0, 0, r); e_byte(e, 0xc1); e_modrm_rr(e, 5, r); e_byte(e, n); }

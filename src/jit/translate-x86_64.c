@@ -274,7 +274,7 @@ static void park_cf(struct tx *t)
 {
     struct emit *e = &t->e;
     switch (t->lf) {
-    case LF_INC: case LF_DEC:
+    case LF_INC: case LF_DEC: case LF_NONE:
         return;                                 /* CF is in eflags already */
     case LF_LOGIC:
         e_alu_mi(e, X_AND, OFF(eflags), ~(uint32_t)F_CF);
@@ -309,6 +309,50 @@ static int t_incdec(struct tx *t, const struct insn *i)
     return TPL_DONE;
 }
 
+/* SHL/SAL, SHR, SAR r32 by 1 or an immediate: the result and CF, SF, ZF,
+ * PF from the host's shift; OF and AF as the interpreter defines them (the
+ * host leaves them undefined for counts above 1): SHL the result's sign
+ * xor CF, SHR the operand's sign, SAR 0; AF 0. The flags land in eflags
+ * itself (LF_NONE), as the interpreter leaves them. */
+static int t_shift(struct tx *t, const struct insn *i)
+{
+    unsigned cnt;
+    if (i->opcode == 0xc1) cnt = i->imm & 31;
+    else if (i->opcode == 0xd1) cnt = 1;
+    else return TPL_NONE;
+    int op = i->reg == 6 ? 4 : i->reg;
+    if (i->mod != 3 || op < 4) return TPL_NONE;
+    struct emit *e = &t->e;
+    if (cnt) {
+        e_load32(e, RCX, REG(i->rm));
+        e_mov_rr(e, RDX, RCX);
+        e_shift_ri(e, op, RDX, (uint8_t)cnt);
+        e_store32(e, REG(i->rm), RDX);
+        e_flags_to_rax(e);
+        e_alu_ri(e, X_AND, RAX, F_CF | F_PF | F_ZF | F_SF);
+        if (op == 4) {                          /* OF = sign(result) ^ CF */
+            e_mov_rr(e, RCX, RDX);
+            e_shr_ri(e, RCX, 31);
+            e_alu_rr(e, X_XOR, RCX, RAX);
+        } else if (op == 5) {                   /* OF = sign(operand) */
+            e_shr_ri(e, RCX, 31);
+        }
+        if (op != 7) {
+            e_alu_ri(e, X_AND, RCX, 1);
+            e_shl_ri(e, RCX, 11);
+            e_alu_rr(e, X_OR, RAX, RCX);
+        }
+        e_load32(e, RDX, OFF(eflags));
+        e_alu_ri(e, X_AND, RDX, ~(uint32_t)F_ARITH);
+        e_alu_rr(e, X_OR, RDX, RAX);
+        e_store32(e, OFF(eflags), RDX);
+        e_store8_imm(e, OFF(lf_op), LF_NONE);
+        t->lf = LF_NONE;
+    }
+    advance_eip(t, i);
+    return TPL_DONE;
+}
+
 /* Sets the host flags so that host condition cc means guest condition cc,
  * or calls cond() and returns CC_NE for "true". */
 static int host_condition(struct tx *t, int cc)
@@ -328,6 +372,11 @@ static int host_condition(struct tx *t, int cc)
         if (uses_cf) break;                     /* CF is the guest's, in eflags */
         e_load32(e, RAX, OFF(lf_s1));
         e_alu_ri(e, t->lf == LF_INC ? X_ADD : X_SUB, RAX, 1);
+        return cc;
+    case LF_NONE:                               /* the flags themselves: into the host's */
+        e_load32(e, RAX, OFF(eflags));
+        e_alu_ri(e, X_AND, RAX, F_ARITH);
+        e_rax_to_flags(e);
         return cc;
     default:
         break;
@@ -554,7 +603,8 @@ static int t_pushpop(struct tx *t, const struct insn *i)
     return finish_slow(t, i, &sl);
 }
 
-static template_fn *const templates[] = { t_alu, t_mov, t_incdec, t_jump, t_mov_mem, t_alu_mem, t_pushpop };
+static template_fn *const templates[] = { t_alu, t_mov, t_incdec, t_jump, t_mov_mem, t_alu_mem, t_pushpop,
+                                          t_shift };
 
 /* Templates cover 32-bit operand and address size without LOCK; records
  * whose handler is not the opcode's own (#UD substitutes) never match. */

@@ -183,7 +183,10 @@ static void gen_misc(struct prog *p)
     case 1: put(p, (uint8_t)(0x48 + gpr())); break;                  /* DEC */
     case 2: put(p, 0x89); put(p, modrm_rr(gpr(), gpr())); break;
     case 3: put(p, (uint8_t)(0xb8 + gpr())); put32(p, value()); break;
-    case 4: put(p, 0xc1); put(p, modrm_rr((int)pick(8), gpr())); put(p, (uint8_t)pick(40)); break;
+    case 4:                                                          /* shifts and rotates */
+        if (pick(4)) { put(p, 0xc1); put(p, modrm_rr((int)pick(8), gpr())); put(p, (uint8_t)pick(40)); }
+        else { put(p, 0xd1); put(p, modrm_rr((int)pick(8), gpr())); }
+        break;
     case 5: put(p, flag_ops[pick(3)]); break;
     case 6: put(p, 0x0f); put(p, (uint8_t)(0x90 + pick(16))); put(p, modrm_rr(0, breg())); break;  /* SETcc */
     case 7: put(p, 0x0f); put(p, (uint8_t)(0x40 + pick(16))); put(p, modrm_rr(gpr(), gpr())); break;   /* CMOVcc */
