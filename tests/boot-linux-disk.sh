@@ -1,7 +1,8 @@
 #!/bin/sh
 # Linux writes to the second IDE disk: Debian 12's i386 kernel, with the disk
 # drivers from its own package loaded by relic-disks (ata_piix, sd_mod,
-# vfat), mounts a FAT file system on -hdb (/dev/sdb, after -hda as sda),
+# vfat), mounts a FAT file system on -hdb (found by its SCSI address 0:0:1:0:
+# sd names disks in the order its probes finish),
 # writes two files, syncs, unmounts, mounts again and reads them back, and
 # writes a line to COM2 (ttyS1). The host then finds the files in the image
 # (mtools) and the line in COM2's file. Booted again with -snapshot: the
@@ -30,14 +31,21 @@ bad() { echo "FAIL: $1"; fail=$((fail + 1)); }
 
 cat >"$tmp/diskwrite" <<'GUEST'
 relic-disks || echo "diskwrite: relic-disks failed"
+# sd names disks in the order its probes finish: find -hdb by its SCSI
+# address (host 0 = primary channel, target 1 = slave)
+disk=
+for b in /sys/block/sd*; do
+    [ "$(basename "$(readlink "$b/device")")" = "0:0:1:0" ] && disk=/dev/$(basename "$b")
+done
+echo "diskwrite: -hdb is ${disk:-missing}"
 mkdir -p /mnt
-if mount -t vfat /dev/sdb /mnt; then
+if [ -n "$disk" ] && mount -t vfat "$disk" /mnt; then
     seq 1 20000 > /mnt/SEQ.TXT
     echo "relic was here" > /mnt/HELLO.TXT
     sync
     umount /mnt
     # the last close of the disk drops its cache: this reads the disk again
-    mount -t vfat -o ro /dev/sdb /mnt && md5sum /mnt/SEQ.TXT /mnt/HELLO.TXT | sed 's/^/diskwrite: /'
+    mount -t vfat -o ro "$disk" /mnt && md5sum /mnt/SEQ.TXT /mnt/HELLO.TXT | sed 's/^/diskwrite: /'
     umount /mnt
 else
     echo "diskwrite: mount failed"
