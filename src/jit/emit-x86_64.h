@@ -163,6 +163,16 @@ static inline void e_patch_rip(struct emit *e, uint8_t *after, const uint8_t *ta
     memcpy(after - 4, &rel, 4);
 }
 
+/* movzx/movsx r32, byte/word [rbx+disp] (op: 0xb6 zx8, 0xb7 zx16, 0xbe sx8, 0xbf sx16) */
+static inline void e_movx_m(struct emit *e, int op, int r, int32_t disp) { e_rex(e, 0, r, 0); e_byte(e, 0x0f); e_byte(e, (uint8_t)op); e_mem(e, r, disp); }
+/* the same from host memory [rax + rcx] */
+static inline void e_movx_hostmem(struct emit *e, int op, int r) { e_rex(e, 0, r, 0); e_byte(e, 0x0f); e_byte(e, (uint8_t)op); e_byte(e, (uint8_t)(0x04 | (r & 7) << 3)); e_byte(e, 0x08); }
+/* mov byte [rbx+disp], r8 (al, cl, dl, bl) */
+static inline void e_store8(struct emit *e, int32_t disp, int r) { e_byte(e, 0x88); e_mem(e, r, disp); }
+/* imul r32, r32 / imul r32, r32, imm32 */
+static inline void e_imul_rr(struct emit *e, int dst, int src) { e_rex(e, 0, dst, src); e_byte(e, 0x0f); e_byte(e, 0xaf); e_modrm_rr(e, dst, src); }
+static inline void e_imul_rri(struct emit *e, int dst, int src, uint32_t v) { e_rex(e, 0, dst, src); e_byte(e, 0x69); e_modrm_rr(e, dst, src); e_u32(e, v); }
+
 /* Forward branches: emit with a 32-bit hole, patch when the target is known. */
 static inline uint8_t *e_jcc32(struct emit *e, int cc)
 {

@@ -603,8 +603,97 @@ static int t_pushpop(struct tx *t, const struct insn *i)
     return finish_slow(t, i, &sl);
 }
 
+
+/* ---- moves without flags, conditions on data ---------------------------------------- */
+
+/* A byte register's place in the CPU state: AL..BL are the low bytes of
+ * EAX..EBX, AH..BH the second bytes (the host is little-endian). */
+static int32_t byte_reg(int r) { return REG(r & 3) + (r >> 2); }
+
+/* LEA r32, m (32-bit addressing) */
+static int t_lea(struct tx *t, const struct insn *i)
+{
+    if (i->opcode != 0x8d || !mem_ok(i)) return TPL_NONE;
+    effective_address(t, i);
+    e_store32(&t->e, REG(i->reg), RCX);
+    advance_eip(t, i);
+    return TPL_DONE;
+}
+
+/* MOVZX/MOVSX r32, r/m8 or r/m16 */
+static int t_movx(struct tx *t, const struct insn *i)
+{
+    unsigned oc = i->opcode;
+    if (oc != 0x1b6 && oc != 0x1b7 && oc != 0x1be && oc != 0x1bf) return TPL_NONE;
+    int op = (int)(oc & 0xff), size = (oc & 1) ? 2 : 1;
+    struct emit *e = &t->e;
+    if (i->mod == 3) {
+        e_movx_m(e, op, RDX, size == 1 ? byte_reg(i->rm) : REG(i->rm));
+        e_store32(e, REG(i->reg), RDX);
+        advance_eip(t, i);
+        return TPL_DONE;
+    }
+    if (i->asz != 4) return TPL_NONE;
+    struct slow sl = { .n = 0 };
+    effective_address(t, i);
+    segment(t, &sl, i->seg, 0, size);
+    tlb(t, &sl, 0, size);
+    e_movx_hostmem(e, op, RDX);
+    e_store32(e, REG(i->reg), RDX);
+    advance_eip(t, i);
+    return finish_slow(t, i, &sl);
+}
+
+/* IMUL r32, r32: CF = OF = the product does not fit; ZF, SF, PF from the
+ * low half; AF 0; all in eflags (LF_NONE), as mul_flags leaves them. */
+static int t_imul(struct tx *t, const struct insn *i)
+{
+    if (i->opcode != 0x1af || i->mod != 3) return TPL_NONE;
+    struct emit *e = &t->e;
+    e_load32(e, RDX, REG(i->reg));
+    e_load32(e, RCX, REG(i->rm));
+    e_imul_rr(e, RDX, RCX);
+    e_store32(e, REG(i->reg), RDX);
+    e_setcc(e, CC_B, RCX);
+    e_movzx8(e, RCX, RCX);
+    e_imul_rri(e, RCX, RCX, F_CF | F_OF);
+    e_test_rr(e, RDX, RDX);
+    e_flags_to_rax(e);
+    e_alu_ri(e, X_AND, RAX, F_ZF | F_SF | F_PF);
+    e_alu_rr(e, X_OR, RAX, RCX);
+    e_load32(e, RDX, OFF(eflags));
+    e_alu_ri(e, X_AND, RDX, ~(uint32_t)F_ARITH);
+    e_alu_rr(e, X_OR, RDX, RAX);
+    e_store32(e, OFF(eflags), RDX);
+    e_store8_imm(e, OFF(lf_op), LF_NONE);
+    t->lf = LF_NONE;
+    advance_eip(t, i);
+    return TPL_DONE;
+}
+
+/* SETcc r8 and CMOVcc r32, r32: the condition as Jcc evaluates it. */
+static int t_setcmov(struct tx *t, const struct insn *i)
+{
+    unsigned oc = i->opcode;
+    int set = oc >= 0x190 && oc <= 0x19f, cmov = oc >= 0x140 && oc <= 0x14f;
+    if (!(set || cmov) || i->mod != 3) return TPL_NONE;
+    struct emit *e = &t->e;
+    int hcc = host_condition(t, (int)(oc & 15));
+    if (set) {
+        e_setcc(e, hcc, RDX);
+        e_store8(e, byte_reg(i->rm), RDX);
+    } else {
+        e_load32(e, RDX, REG(i->rm));
+        uint8_t *skip = e_jcc32(e, hcc ^ 1);
+        e_store32(e, REG(i->reg), RDX);
+        e_patch_here(e, skip);
+    }
+    advance_eip(t, i);
+    return TPL_DONE;
+}
+
 static template_fn *const templates[] = { t_alu, t_mov, t_incdec, t_jump, t_mov_mem, t_alu_mem, t_pushpop,
-                                          t_shift };
+                                          t_shift, t_lea, t_movx, t_imul, t_setcmov };
 
 /* Templates cover 32-bit operand and address size without LOCK; records
  * whose handler is not the opcode's own (#UD substitutes) never match. */

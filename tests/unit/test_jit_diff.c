@@ -141,7 +141,14 @@ static void mem_store(struct prog *p, int reg) { mem_operand_rw(p, reg, 1); }
 
 static void gen_mem(struct prog *p)
 {
-    switch (pick(8)) {
+    switch (pick(12)) {
+    case 8: put(p, 0x8d); mem_operand(p, gpr()); break;                       /* LEA */
+    case 9: put(p, 0x0f); put(p, (uint8_t)(0xb6 + pick(2) + 8 * pick(2))); mem_operand(p, gpr()); break;
+    case 10:                                                                  /* LEA [b + i*s + d] */
+        put(p, 0x8d); put(p, (uint8_t)(0x84 | gpr() << 3)); put(p, (uint8_t)(pick(4) << 6 | gpr() << 3 | gpr()));
+        put32(p, value());
+        break;
+    case 11: put(p, 0x0f); put(p, 0xaf); mem_operand(p, gpr()); break;        /* IMUL r, [m] */
     case 0: put(p, (uint8_t)(0xb8 + R_ESI)); put32(p, DATA + pick(3900)); break;
     case 1: put(p, 0x8b); mem_operand(p, gpr()); break;                       /* MOV r, [m] */
     case 2: put(p, 0x89); mem_store(p, gpr()); break;                         /* MOV [m], r */
@@ -178,7 +185,9 @@ static void gen_narrow(struct prog *p)
 static void gen_misc(struct prog *p)
 {
     static const uint8_t flag_ops[] = { 0xf5, 0xf8, 0xf9 };        /* CMC CLC STC */
-    switch (pick(9)) {
+    switch (pick(11)) {
+    case 9: put(p, 0x0f); put(p, 0xaf); put(p, modrm_rr(gpr(), gpr())); break;                 /* IMUL r, r */
+    case 10: put(p, 0x0f); put(p, (uint8_t)(0xb6 + pick(2) + 8 * pick(2))); put(p, modrm_rr(gpr(), (int)pick(8))); break;
     case 0: put(p, (uint8_t)(0x40 + gpr())); break;                  /* INC */
     case 1: put(p, (uint8_t)(0x48 + gpr())); break;                  /* DEC */
     case 2: put(p, 0x89); put(p, modrm_rr(gpr(), gpr())); break;
