@@ -173,6 +173,35 @@ static inline void e_store8(struct emit *e, int32_t disp, int r) { e_byte(e, 0x8
 static inline void e_imul_rr(struct emit *e, int dst, int src) { e_rex(e, 0, dst, src); e_byte(e, 0x0f); e_byte(e, 0xaf); e_modrm_rr(e, dst, src); }
 static inline void e_imul_rri(struct emit *e, int dst, int src, uint32_t v) { e_rex(e, 0, dst, src); e_byte(e, 0x69); e_modrm_rr(e, dst, src); e_u32(e, v); }
 
+/* Sized moves between edx and a register slot [rbx+disp] or host memory
+ * [rax+rcx]: 1, 2 or 4 bytes; loads zero-extend. */
+static inline void e_store_w(struct emit *e, int w, int32_t disp)
+{
+    if (w == 2) e_byte(e, 0x66);
+    e_byte(e, w == 1 ? 0x88 : 0x89); e_mem(e, RDX, disp);
+}
+static inline void e_load_w(struct emit *e, int w, int32_t disp)
+{
+    if (w == 4) e_load32(e, RDX, disp);
+    else e_movx_m(e, w == 1 ? 0xb6 : 0xb7, RDX, disp);
+}
+static inline void e_load_hostmem_w(struct emit *e, int w)
+{
+    if (w == 4) e_load32_hostmem(e, RDX);
+    else e_movx_hostmem(e, w == 1 ? 0xb6 : 0xb7, RDX);
+}
+static inline void e_store_hostmem_w(struct emit *e, int w)
+{
+    if (w == 2) e_byte(e, 0x66);
+    e_byte(e, w == 1 ? 0x88 : 0x89); e_byte(e, 0x14); e_byte(e, 0x08);
+}
+static inline void e_store_hostmem_imm_w(struct emit *e, int w, uint32_t v)
+{
+    if (w == 2) e_byte(e, 0x66);
+    e_byte(e, w == 1 ? 0xc6 : 0xc7); e_byte(e, 0x04); e_byte(e, 0x08);
+    if (w == 1) e_byte(e, (uint8_t)v); else if (w == 2) e_u16(e, (uint16_t)v); else e_u32(e, v);
+}
+
 /* Forward branches: emit with a 32-bit hole, patch when the target is known. */
 static inline uint8_t *e_jcc32(struct emit *e, int cc)
 {

@@ -524,28 +524,38 @@ static int finish_slow(struct tx *t, const struct insn *i, struct slow *sl)
 
 static int mem_ok(const struct insn *i) { return i->mod != 3 && i->asz == 4; }
 
-/* MOV r32,[m] / MOV [m],r32 / MOV [m],imm32 */
+/* A general register of the operand size: its slot in the CPU state (the
+ * low byte or word of the 32-bit one, or AH..BH). */
+static int32_t reg_slot(int r, int size) { return size == 1 ? REG(r & 3) + (r >> 2) : REG(r); }
+
+/* MOV r,[m] / MOV [m],r / MOV [m],imm at 8, 16 or 32 bits */
 static int t_mov_mem(struct tx *t, const struct insn *i)
 {
-    int load = i->opcode == 0x8b, store = i->opcode == 0x89;
-    int imm = i->opcode == 0xc7 && i->reg == 0;
+    unsigned oc = i->opcode;
+    int load = oc == 0x8b || oc == 0x8a, store = oc == 0x89 || oc == 0x88;
+    int imm = (oc == 0xc7 || oc == 0xc6) && i->reg == 0;
     if (!(load || store || imm) || !mem_ok(i)) return TPL_NONE;
+    int w = i->osz;
     struct slow sl = { .n = 0 };
     effective_address(t, i);
-    segment(t, &sl, i->seg, !load, 4);
-    tlb(t, &sl, !load, 4);
+    segment(t, &sl, i->seg, !load, w);
+    tlb(t, &sl, !load, w);
     if (load) {
-        e_load32_hostmem(&t->e, RDX);
-        e_store32(&t->e, REG(i->reg), RDX);
+        e_load_hostmem_w(&t->e, w);
+        e_store_w(&t->e, w, reg_slot(i->reg, w));
     } else if (store) {
-        e_load32(&t->e, RDX, REG(i->reg));
-        e_store32_hostmem(&t->e, RDX);
+        e_load_w(&t->e, w, reg_slot(i->reg, w));
+        e_store_hostmem_w(&t->e, w);
     } else {
-        e_store32_hostmem_imm(&t->e, i->imm);
+        e_store_hostmem_imm_w(&t->e, w, i->imm);
     }
     advance_eip(t, i);
     return finish_slow(t, i, &sl);
 }
+
+/* CMOVcc r32,[m]: the source is read whatever the condition (it may fault
+ * either way), the condition taken first into esi, which the access keeps. */
+static int t_cmov_mem(struct tx *t, const struct insn *i);
 
 /* ALU r32,[m] (not ADC/SBB), CMP [m],r32, CMP [m],imm */
 static int t_alu_mem(struct tx *t, const struct insn *i)
@@ -671,12 +681,32 @@ static int t_imul(struct tx *t, const struct insn *i)
     return TPL_DONE;
 }
 
+static int t_cmov_mem(struct tx *t, const struct insn *i)
+{
+    if (i->opcode < 0x140 || i->opcode > 0x14f || !mem_ok(i)) return TPL_NONE;
+    struct emit *e = &t->e;
+    int hcc = host_condition(t, (int)(i->opcode & 15));
+    e_setcc(e, hcc, RDX);
+    e_movzx8(e, RSI, RDX);
+    struct slow sl = { .n = 0 };
+    effective_address(t, i);
+    segment(t, &sl, i->seg, 0, 4);
+    tlb(t, &sl, 0, 4);
+    e_load32_hostmem(e, RDX);
+    e_test_rr(e, RSI, RSI);
+    uint8_t *skip = e_jcc32(e, CC_E);
+    e_store32(e, REG(i->reg), RDX);
+    e_patch_here(e, skip);
+    advance_eip(t, i);
+    return finish_slow(t, i, &sl);
+}
+
 /* SETcc r8 and CMOVcc r32, r32: the condition as Jcc evaluates it. */
 static int t_setcmov(struct tx *t, const struct insn *i)
 {
     unsigned oc = i->opcode;
     int set = oc >= 0x190 && oc <= 0x19f, cmov = oc >= 0x140 && oc <= 0x14f;
-    if (!(set || cmov) || i->mod != 3) return TPL_NONE;
+    if (!(set || cmov) || i->mod != 3 || (cmov && i->osz != 4)) return TPL_NONE;
     struct emit *e = &t->e;
     int hcc = host_condition(t, (int)(oc & 15));
     if (set) {
@@ -692,17 +722,23 @@ static int t_setcmov(struct tx *t, const struct insn *i)
     return TPL_DONE;
 }
 
-static template_fn *const templates[] = { t_alu, t_mov, t_incdec, t_jump, t_mov_mem, t_alu_mem, t_pushpop,
-                                          t_shift, t_lea, t_movx, t_imul, t_setcmov };
+/* Most templates handle 32-bit operands only; these also 8- and 16-bit. */
+static const struct { template_fn *fn; int any_size; } templates[] = {
+    { t_alu, 0 }, { t_mov, 0 }, { t_incdec, 0 }, { t_jump, 0 }, { t_mov_mem, 1 }, { t_alu_mem, 0 },
+    { t_pushpop, 0 }, { t_shift, 0 }, { t_lea, 0 }, { t_movx, 0 }, { t_imul, 0 }, { t_setcmov, 1 },
+    { t_cmov_mem, 0 },
+};
 
 /* Templates cover 32-bit operand and address size without LOCK; records
  * whose handler is not the opcode's own (#UD substitutes) never match. */
 static int try_native(struct tx *t, const struct insn *i, int code32)
 {
-    if (!code32 || i->osz != 4 || i->lock || i->exec != i->op->exec)
+    if (!code32 || i->lock || i->exec != i->op->exec)
         return TPL_NONE;
     for (size_t k = 0; k < sizeof templates / sizeof templates[0]; k++) {
-        int rc = templates[k](t, i);
+        if (i->osz != 4 && !templates[k].any_size)
+            continue;
+        int rc = templates[k].fn(t, i);
         if (rc != TPL_NONE)
             return rc;
     }

@@ -141,7 +141,7 @@ static void mem_store(struct prog *p, int reg) { mem_operand_rw(p, reg, 1); }
 
 static void gen_mem(struct prog *p)
 {
-    switch (pick(12)) {
+    switch (pick(18)) {
     case 8: put(p, 0x8d); mem_operand(p, gpr()); break;                       /* LEA */
     case 9: put(p, 0x0f); put(p, (uint8_t)(0xb6 + pick(2) + 8 * pick(2))); mem_operand(p, gpr()); break;
     case 10:                                                                  /* LEA [b + i*s + d] */
@@ -149,6 +149,12 @@ static void gen_mem(struct prog *p)
         put32(p, value());
         break;
     case 11: put(p, 0x0f); put(p, 0xaf); mem_operand(p, gpr()); break;        /* IMUL r, [m] */
+    case 12: put(p, 0x8a); mem_operand(p, breg()); break;                     /* MOV r8, [m] */
+    case 13: put(p, 0x88); mem_store(p, (int)pick(8)); break;                 /* MOV [m], r8 */
+    case 14: put(p, 0x66); put(p, pick(2) ? 0x8b : 0x89); mem_store(p, gpr()); break;  /* 16-bit */
+    case 15: put(p, 0xc6); mem_store(p, 0); put(p, (uint8_t)value()); break;
+    case 16: put(p, 0x66); put(p, 0xc7); mem_store(p, 0); put(p, (uint8_t)value()); put(p, (uint8_t)value()); break;
+    case 17: put(p, 0x0f); put(p, (uint8_t)(0x40 + pick(16))); mem_operand(p, gpr()); break;  /* CMOVcc r, [m] */
     case 0: put(p, (uint8_t)(0xb8 + R_ESI)); put32(p, DATA + pick(3900)); break;
     case 1: put(p, 0x8b); mem_operand(p, gpr()); break;                       /* MOV r, [m] */
     case 2: put(p, 0x89); mem_store(p, gpr()); break;                         /* MOV [m], r */
