@@ -121,7 +121,7 @@ static void emit_helper(struct tx *t, const struct insn *i)
 
 /* Records the lazy flags of a 32-bit operation: result in edx, operands in
  * eax/ecx (or zeros for logic ops, as the interpreter stores them). */
-static void store_lf(struct tx *t, int op)
+static void store_lf_w(struct tx *t, int op, int w)
 {
     struct emit *e = &t->e;
     e_store32(e, OFF(lf_res), RDX);
@@ -132,9 +132,11 @@ static void store_lf(struct tx *t, int op)
         e_store32(e, OFF(lf_s1), RAX);
         e_store32(e, OFF(lf_s2), RCX);
     }
-    e_store16_imm(e, OFF(lf_op), (uint16_t)(op | 4 << 8));
-    t->lf = op;
+    e_store16_imm(e, OFF(lf_op), (uint16_t)(op | w << 8));
+    /* what reads flags natively knows 32-bit operations only */
+    t->lf = w == 4 ? op : LF_UNKNOWN;
 }
+static void store_lf(struct tx *t, int op) { store_lf_w(t, op, 4); }
 
 static void advance_eip(struct tx *t, const struct insn *i)
 {
@@ -722,11 +724,72 @@ static int t_setcmov(struct tx *t, const struct insn *i)
     return TPL_DONE;
 }
 
+
+/* ---- 8- and 16-bit arithmetic ------------------------------------------------------- */
+
+/* r = the w-byte value at [rbx+slot], zero-extended */
+static void load_slot(struct tx *t, int r, int w, int32_t slot)
+{
+    if (w == 4) e_load32(&t->e, r, slot);
+    else e_movx_m(&t->e, w == 1 ? 0xb6 : 0xb7, r, slot);
+}
+
+/* dst = dst op ecx at w bytes (ecx zero-extended), lazy flags as alu();
+ * TEST is AND without the store. */
+static void alu_w(struct tx *t, int op, int test, int w, int32_t dst)
+{
+    struct emit *e = &t->e;
+    load_slot(t, RAX, w, dst);
+    e_mov_rr(e, RDX, RAX);
+    e_alu_rr(e, op == X_CMP ? X_SUB : op, RDX, RCX);
+    if (w < 4) e_alu_ri(e, X_AND, RDX, w == 1 ? 0xffu : 0xffffu);
+    if (op != X_CMP && !test) e_store_w(e, w, dst);
+    store_lf_w(t, lf_of_alu[op], w);
+}
+
+/* ALU Eb,Gb / Gb,Eb / AL,Ib / Eb,Ib and their 16-bit forms on registers;
+ * TEST r/m,r and TEST eAX,imm at every size. */
+static int t_alu_w(struct tx *t, const struct insn *i)
+{
+    unsigned oc = i->opcode;
+    int w = i->osz, op, test = 0;
+    int32_t dst;
+    uint32_t mask = w == 4 ? 0xffffffffu : w == 2 ? 0xffffu : 0xffu;
+    if (oc < 0x40 && (oc & 7) <= 3 && i->mod == 3 && w < 4) {         /* Eb,Gb ... Gv,Ev */
+        op = (int)(oc >> 3);
+        int to_rm = !(oc & 2);
+        dst = reg_slot(to_rm ? i->rm : i->reg, w);
+        load_slot(t, RCX, w, reg_slot(to_rm ? i->reg : i->rm, w));
+    } else if (oc < 0x40 && ((oc & 7) == 4 || ((oc & 7) == 5 && w < 4))) {   /* AL,Ib / AX,Iw */
+        op = (int)(oc >> 3);
+        dst = REG(R_EAX);
+        e_mov_ri(&t->e, RCX, i->imm & mask);
+    } else if ((oc == 0x80 || ((oc == 0x81 || oc == 0x83) && w < 4)) && i->mod == 3) {
+        op = i->reg;
+        dst = reg_slot(i->rm, w);
+        e_mov_ri(&t->e, RCX, i->imm & mask);
+    } else if ((oc == 0x84 || oc == 0x85) && i->mod == 3) {            /* TEST r/m, r */
+        op = X_AND; test = 1;
+        dst = reg_slot(i->rm, w);
+        load_slot(t, RCX, w, reg_slot(i->reg, w));
+    } else if (oc == 0xa8 || oc == 0xa9) {                             /* TEST eAX, imm */
+        op = X_AND; test = 1;
+        dst = REG(R_EAX);
+        e_mov_ri(&t->e, RCX, i->imm & mask);
+    } else {
+        return TPL_NONE;
+    }
+    if (!is_alu_native(op)) return TPL_NONE;        /* (nothing emitted that matters) */
+    alu_w(t, op, test, w, dst);
+    advance_eip(t, i);
+    return TPL_DONE;
+}
+
 /* Most templates handle 32-bit operands only; these also 8- and 16-bit. */
 static const struct { template_fn *fn; int any_size; } templates[] = {
     { t_alu, 0 }, { t_mov, 0 }, { t_incdec, 0 }, { t_jump, 0 }, { t_mov_mem, 1 }, { t_alu_mem, 0 },
     { t_pushpop, 0 }, { t_shift, 0 }, { t_lea, 0 }, { t_movx, 0 }, { t_imul, 0 }, { t_setcmov, 1 },
-    { t_cmov_mem, 0 },
+    { t_cmov_mem, 0 }, { t_alu_w, 1 },
 };
 
 /* Templates cover 32-bit operand and address size without LOCK; records

@@ -179,13 +179,21 @@ static void gen_alu(struct prog *p)
     }
 }
 
+/* 8- and 16-bit arithmetic on registers, and TEST at every size */
 static void gen_narrow(struct prog *p)
 {
     int op = (int)pick(8);
-    if (pick(2)) put(p, 0x66);                  /* 16-bit */
-    else { put(p, (uint8_t)(op * 8 + (pick(2) ? 0 : 2))); put(p, modrm_rr(breg(), breg())); return; }
-    put(p, (uint8_t)(op * 8 + 1));
-    put(p, modrm_rr(gpr(), gpr()));
+    switch (pick(7)) {
+    case 0: put(p, (uint8_t)(op * 8 + (pick(2) ? 0 : 2))); put(p, modrm_rr(breg(), breg())); break;
+    case 1: put(p, 0x66); put(p, (uint8_t)(op * 8 + 1 + 2 * pick(2))); put(p, modrm_rr(gpr(), gpr())); break;
+    case 2: if (!keep_ecx) { put(p, (uint8_t)(op * 8 + 4)); put(p, (uint8_t)value()); } break;   /* AL, ib */
+    case 3: put(p, 0x80); put(p, modrm_rr(op, breg())); put(p, (uint8_t)value()); break;
+    case 4: put(p, 0x66); put(p, 0x83); put(p, modrm_rr(op, gpr())); put(p, (uint8_t)value()); break;
+    case 5: if (pick(3)) put(p, 0x66); put(p, pick(2) ? 0x85 : 0x84); put(p, modrm_rr((int)pick(8), (int)pick(8))); break;
+    default:
+        if (pick(2)) { put(p, 0xa8); put(p, (uint8_t)value()); }
+        else { put(p, 0xa9); put32(p, value()); }
+    }
 }
 
 static void gen_misc(struct prog *p)
