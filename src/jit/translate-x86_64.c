@@ -785,11 +785,71 @@ static int t_alu_w(struct tx *t, const struct insn *i)
     return TPL_DONE;
 }
 
+
+/* ---- near CALL and RET ------------------------------------------------------------- */
+
+/* CALL rel32 with a 32-bit stack: the CS limit check, then the push, as
+ * call_rel does; a target on this page chains. */
+static int t_call(struct tx *t, const struct insn *i)
+{
+    if (i->opcode != 0xe8) return TPL_NONE;
+    struct emit *e = &t->e;
+    struct slow sl = { .n = 0 };
+    e_load32(e, RSI, OFF(eip));
+    e_alu_ri(e, X_ADD, RSI, i->len + i->imm);
+    e_alu_rm(e, X_CMP, RSI, CS_LIMIT);
+    to_slow(t, &sl, CC_A);
+    e_cmp8_mi(e, OFF(stack32), 0);
+    to_slow(t, &sl, CC_E);
+    e_load32(e, RCX, REG(R_ESP));
+    e_alu_ri(e, X_SUB, RCX, 4);
+    segment(t, &sl, S_SS, 1, 4);
+    tlb(t, &sl, 1, 4);
+    e_load32(e, RDX, OFF(eip));
+    e_alu_ri(e, X_ADD, RDX, i->len);
+    e_store32_hostmem(e, RDX);
+    e_alu_mi(e, X_SUB, REG(R_ESP), 4);
+    e_store32(e, OFF(eip), RSI);
+    count_insn(t);
+    exit_direct(t, t->phys_end + i->imm);
+    for (int k = 0; k < sl.n; k++)
+        e_patch_here(e, sl.jumps[k]);
+    emit_helper(t, i);
+    jump_to_epilogue(t);
+    return TPL_DONE;
+}
+
+/* RET and RET imm16 with a 32-bit stack (near_ret: peek, limit, then ESP) */
+static int t_ret(struct tx *t, const struct insn *i)
+{
+    if (i->opcode != 0xc3 && i->opcode != 0xc2) return TPL_NONE;
+    uint32_t extra = i->opcode == 0xc2 ? (i->imm & 0xffff) : 0;
+    struct emit *e = &t->e;
+    struct slow sl = { .n = 0 };
+    e_cmp8_mi(e, OFF(stack32), 0);
+    to_slow(t, &sl, CC_E);
+    e_load32(e, RCX, REG(R_ESP));
+    segment(t, &sl, S_SS, 0, 4);
+    tlb(t, &sl, 0, 4);
+    e_load32_hostmem(e, RDX);
+    e_alu_rm(e, X_CMP, RDX, CS_LIMIT);
+    to_slow(t, &sl, CC_A);
+    e_alu_mi(e, X_ADD, REG(R_ESP), 4 + extra);
+    e_store32(e, OFF(eip), RDX);
+    count_insn(t);
+    jump_to_epilogue(t);
+    for (int k = 0; k < sl.n; k++)
+        e_patch_here(e, sl.jumps[k]);
+    emit_helper(t, i);
+    jump_to_epilogue(t);
+    return TPL_DONE;
+}
+
 /* Most templates handle 32-bit operands only; these also 8- and 16-bit. */
 static const struct { template_fn *fn; int any_size; } templates[] = {
     { t_alu, 0 }, { t_mov, 0 }, { t_incdec, 0 }, { t_jump, 0 }, { t_mov_mem, 1 }, { t_alu_mem, 0 },
     { t_pushpop, 0 }, { t_shift, 0 }, { t_lea, 0 }, { t_movx, 0 }, { t_imul, 0 }, { t_setcmov, 1 },
-    { t_cmov_mem, 0 }, { t_alu_w, 1 },
+    { t_cmov_mem, 0 }, { t_alu_w, 1 }, { t_call, 0 }, { t_ret, 0 },
 };
 
 /* Templates cover 32-bit operand and address size without LOCK; records
@@ -830,7 +890,7 @@ uint8_t *jit_x86_64_translate(struct emit *e, const struct block *b, unsigned ge
         int rc = try_native(&t, i, b->code32);
         if (rc == TPL_NONE) {
             emit_helper(&t, i);
-        } else if (is_jump(i)) {
+        } else if (is_jump(i) || i->opcode == 0xe8 || i->opcode == 0xc3 || i->opcode == 0xc2) {
             ended = 1;                  /* the template left the block */
         } else if (rc == TPL_DONE) {
             count_insn(&t);

@@ -255,6 +255,23 @@ static void gen_skip(struct prog *p, int depth)
     else p->len = at;                                   /* too far for rel8: drop it all */
 }
 
+/* call sub; jmp over; sub: a few instructions; ret (or ret 0); over: */
+static void gen_call(struct prog *p)
+{
+    size_t at = p->len;
+    put(p, 0xe8); put32(p, 2);                  /* to sub, past the jmp below */
+    put(p, 0xeb);
+    size_t hole = p->len;
+    put(p, 0);
+    int n = (int)pick(4);
+    for (int k = 0; k < n; k++) gen_one(p, 2);
+    if (pick(4)) put(p, 0xc3);
+    else { put(p, 0xc2); put(p, (uint8_t)(4 * pick(3))); put(p, 0); }   /* ESP drifts up a little */
+    size_t rel = p->len - (hole + 1);
+    if (rel < 128) p->b[hole] = (uint8_t)rel;
+    else p->len = at;
+}
+
 /* mov ecx, n; body; dec ecx; jnz body */
 static void gen_loop(struct prog *p)
 {
@@ -275,7 +292,9 @@ static void gen_prog(struct prog *p)
 {
     p->len = 0;
     for (int k = 0; k < PROG_INSNS && p->len < sizeof p->b - 64; k++) {
-        if (pick(20) == 0) gen_loop(p);
+        uint32_t k = pick(20);
+        if (k == 0) gen_loop(p);
+        else if (k == 1) gen_call(p);
         else gen_one(p, 0);
     }
     put(p, 0xf4);                               /* HLT */
