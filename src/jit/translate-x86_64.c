@@ -845,11 +845,80 @@ static int t_ret(struct tx *t, const struct insn *i)
     return TPL_DONE;
 }
 
+
+/* ---- ADC and SBB ----------------------------------------------------------------- */
+
+/* esi = the guest's CF: computed here when the op before is known, else
+ * by flag_cf(). */
+static void cf_to_esi(struct tx *t)
+{
+    struct emit *e = &t->e;
+    switch (t->lf) {
+    case LF_LOGIC:
+        e_mov_ri(e, RSI, 0);
+        return;
+    case LF_ADD: case LF_SUB:
+        e_load32(e, RAX, OFF(lf_s1));
+        e_alu_rm(e, t->lf == LF_ADD ? X_ADD : X_CMP, RAX, OFF(lf_s2));
+        e_setcc(e, CC_B, RDX);
+        e_movzx8(e, RSI, RDX);
+        return;
+    case LF_INC: case LF_DEC: case LF_NONE:
+        e_load32(e, RSI, OFF(eflags));
+        e_alu_ri(e, X_AND, RSI, F_CF);
+        return;
+    default:
+        e_mov64_rr(e, RDI, RBX);
+        call_c(t, (const void *)flag_cf);
+        e_mov_rr(e, RSI, RAX);
+    }
+}
+
+/* ADC/SBB r32 with a register or an immediate: as alu() does, the lazy op
+ * is ADC/SBB only with a carry-in, else ADD/SUB (lf_op = base + CF). */
+static int t_adc(struct tx *t, const struct insn *i)
+{
+    unsigned oc = i->opcode;
+    int op, dst, src = -1;
+    if (oc < 0x40 && ((oc >> 3) == X_ADC || (oc >> 3) == X_SBB) && (oc & 7) <= 3 && (oc & 1) && i->mod == 3) {
+        op = (int)(oc >> 3);
+        int to_rm = !(oc & 2);
+        dst = to_rm ? i->rm : i->reg;
+        src = to_rm ? i->reg : i->rm;
+    } else if (oc < 0x40 && ((oc >> 3) == X_ADC || (oc >> 3) == X_SBB) && (oc & 7) == 5) {
+        op = (int)(oc >> 3);
+        dst = R_EAX;
+    } else if ((oc == 0x81 || oc == 0x83) && (i->reg == X_ADC || i->reg == X_SBB) && i->mod == 3) {
+        op = i->reg;
+        dst = i->rm;
+    } else {
+        return TPL_NONE;
+    }
+    struct emit *e = &t->e;
+    cf_to_esi(t);
+    e_load32(e, RAX, REG(dst));
+    if (src >= 0) e_load32(e, RCX, REG(src));
+    else e_mov_ri(e, RCX, i->imm);
+    e_mov_rr(e, RDX, RAX);
+    if (op == X_ADC) { e_alu_rr(e, X_ADD, RDX, RCX); e_alu_rr(e, X_ADD, RDX, RSI); }
+    else { e_alu_rr(e, X_SUB, RDX, RCX); e_alu_rr(e, X_SUB, RDX, RSI); }
+    e_store32(e, REG(dst), RDX);
+    e_store32(e, OFF(lf_res), RDX);
+    e_store32(e, OFF(lf_s1), RAX);
+    e_store32(e, OFF(lf_s2), RCX);
+    e_alu_ri(e, X_ADD, RSI, (uint32_t)((op == X_ADC ? LF_ADD : LF_SUB) | 4 << 8));
+    e_byte(e, 0x66); e_byte(e, 0x89); e_mem(e, RSI, OFF(lf_op));     /* mov [lf_op], si */
+    t->lf = LF_UNKNOWN;
+    advance_eip(t, i);
+    return TPL_DONE;
+}
+
 /* Most templates handle 32-bit operands only; these also 8- and 16-bit. */
 static const struct { template_fn *fn; int any_size; } templates[] = {
     { t_alu, 0 }, { t_mov, 0 }, { t_incdec, 0 }, { t_jump, 0 }, { t_mov_mem, 1 }, { t_alu_mem, 0 },
     { t_pushpop, 0 }, { t_shift, 0 }, { t_lea, 0 }, { t_movx, 0 }, { t_imul, 0 }, { t_setcmov, 1 },
     { t_cmov_mem, 0 }, { t_alu_w, 1 }, { t_call, 0 }, { t_ret, 0 },
+    { t_adc, 0 },
 };
 
 /* Templates cover 32-bit operand and address size without LOCK; records
