@@ -138,6 +138,19 @@ static void store_lf_w(struct tx *t, int op, int w)
 }
 static void store_lf(struct tx *t, int op) { store_lf_w(t, op, 4); }
 
+/* The arithmetic flags in eax become eflags' own (LF_NONE), as
+ * flags_set_arith(F_ARITH, ...) leaves them. */
+static void store_eager_flags(struct tx *t)
+{
+    struct emit *e = &t->e;
+    e_load32(e, RDX, OFF(eflags));
+    e_alu_ri(e, X_AND, RDX, ~(uint32_t)F_ARITH);
+    e_alu_rr(e, X_OR, RDX, RAX);
+    e_store32(e, OFF(eflags), RDX);
+    e_store8_imm(e, OFF(lf_op), LF_NONE);
+    t->lf = LF_NONE;
+}
+
 static void advance_eip(struct tx *t, const struct insn *i)
 {
     e_alu_mi(&t->e, X_ADD, OFF(eip), i->len);
@@ -344,12 +357,7 @@ static int t_shift(struct tx *t, const struct insn *i)
             e_shl_ri(e, RCX, 11);
             e_alu_rr(e, X_OR, RAX, RCX);
         }
-        e_load32(e, RDX, OFF(eflags));
-        e_alu_ri(e, X_AND, RDX, ~(uint32_t)F_ARITH);
-        e_alu_rr(e, X_OR, RDX, RAX);
-        e_store32(e, OFF(eflags), RDX);
-        e_store8_imm(e, OFF(lf_op), LF_NONE);
-        t->lf = LF_NONE;
+        store_eager_flags(t);
     }
     advance_eip(t, i);
     return TPL_DONE;
@@ -673,12 +681,7 @@ static int t_imul(struct tx *t, const struct insn *i)
     e_flags_to_rax(e);
     e_alu_ri(e, X_AND, RAX, F_ZF | F_SF | F_PF);
     e_alu_rr(e, X_OR, RAX, RCX);
-    e_load32(e, RDX, OFF(eflags));
-    e_alu_ri(e, X_AND, RDX, ~(uint32_t)F_ARITH);
-    e_alu_rr(e, X_OR, RDX, RAX);
-    e_store32(e, OFF(eflags), RDX);
-    e_store8_imm(e, OFF(lf_op), LF_NONE);
-    t->lf = LF_NONE;
+    store_eager_flags(t);
     advance_eip(t, i);
     return TPL_DONE;
 }
@@ -753,38 +756,35 @@ static int t_alu_w(struct tx *t, const struct insn *i)
 {
     unsigned oc = i->opcode;
     int w = i->osz, op, test = 0;
-    int32_t dst;
-    uint32_t mask = w == 4 ? 0xffffffffu : w == 2 ? 0xffffu : 0xffu;
+    int32_t dst, src = -1;                  /* src: a register slot, or -1 for the immediate */
     if (oc < 0x40 && (oc & 7) <= 3 && i->mod == 3 && w < 4) {         /* Eb,Gb ... Gv,Ev */
         op = (int)(oc >> 3);
         int to_rm = !(oc & 2);
         dst = reg_slot(to_rm ? i->rm : i->reg, w);
-        load_slot(t, RCX, w, reg_slot(to_rm ? i->reg : i->rm, w));
+        src = reg_slot(to_rm ? i->reg : i->rm, w);
     } else if (oc < 0x40 && ((oc & 7) == 4 || ((oc & 7) == 5 && w < 4))) {   /* AL,Ib / AX,Iw */
         op = (int)(oc >> 3);
         dst = REG(R_EAX);
-        e_mov_ri(&t->e, RCX, i->imm & mask);
     } else if ((oc == 0x80 || ((oc == 0x81 || oc == 0x83) && w < 4)) && i->mod == 3) {
         op = i->reg;
         dst = reg_slot(i->rm, w);
-        e_mov_ri(&t->e, RCX, i->imm & mask);
     } else if ((oc == 0x84 || oc == 0x85) && i->mod == 3) {            /* TEST r/m, r */
         op = X_AND; test = 1;
         dst = reg_slot(i->rm, w);
-        load_slot(t, RCX, w, reg_slot(i->reg, w));
+        src = reg_slot(i->reg, w);
     } else if (oc == 0xa8 || oc == 0xa9) {                             /* TEST eAX, imm */
         op = X_AND; test = 1;
         dst = REG(R_EAX);
-        e_mov_ri(&t->e, RCX, i->imm & mask);
     } else {
         return TPL_NONE;
     }
-    if (!is_alu_native(op)) return TPL_NONE;        /* (nothing emitted that matters) */
+    if (!is_alu_native(op)) return TPL_NONE;
+    if (src >= 0) load_slot(t, RCX, w, src);
+    else e_mov_ri(&t->e, RCX, i->imm & (w == 4 ? 0xffffffffu : w == 2 ? 0xffffu : 0xffu));
     alu_w(t, op, test, w, dst);
     advance_eip(t, i);
     return TPL_DONE;
 }
-
 
 /* ---- near CALL and RET ------------------------------------------------------------- */
 
