@@ -7,6 +7,7 @@
  * line at 0x20000, protected-mode part at 1 MiB, initrd at the top of the
  * RAM the kernel allows. */
 #include "multiboot.h"
+#include "errmsg.h"
 #include "../mmu/endian.h"
 #include <errno.h>
 #include <stdio.h>
@@ -18,18 +19,11 @@
 #define PROT_ADDR 0x100000u
 #define LINUXBOOT_ROM "linuxboot.bin"
 
-static int fail(char *err, size_t errlen, const char *fmt, const char *a, const char *b)
-{
-    snprintf(err, errlen, fmt, a, b);
-    return -1;
-}
-
 uint8_t *kernel_slurp(const char *path, size_t *len, const char *what, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        fail(err, errlen, "cannot open %s '%s'", what, path);
-        snprintf(err + strlen(err), errlen - strlen(err), ": %s", strerror(errno));
+        fail(err, errlen, "cannot open %s '%s': %s", what, path, strerror(errno));
         return NULL;
     }
     uint8_t *buf = NULL;
@@ -72,10 +66,10 @@ static int other_kernel(struct machine *m, uint8_t *k, size_t klen, const uint8_
     int rc = multiboot_load(m, k, klen, err, errlen);
     free(k);
     if (rc == 1)
-        return fail(err, errlen, "kernel '%s' is neither a Linux bzImage nor a Multiboot kernel%s",
-                    m->opts.kernel, "");
+        return fail(err, errlen, "kernel '%s' is neither a Linux bzImage nor a Multiboot kernel",
+                    m->opts.kernel);
     if (rc == 0 && add_rom(m, rom, rom_len) < 0)
-        return fail(err, errlen, "cannot register the loader ROM with fw_cfg%s%s", "", "");
+        return fail(err, errlen, "cannot register the loader ROM with fw_cfg");
     return rc;
 }
 
@@ -84,7 +78,7 @@ int linux_load(struct machine *m, const uint8_t *rom, size_t rom_len, char *err,
     const struct options *o = &m->opts;
     if (!o->kernel) {
         if (o->initrd || o->append)
-            return fail(err, errlen, "-initrd and -append need -kernel%s%s", "", "");
+            return fail(err, errlen, "-initrd and -append need -kernel");
         return 0;
     }
     size_t klen, ilen = 0;
@@ -96,17 +90,17 @@ int linux_load(struct machine *m, const uint8_t *rom, size_t rom_len, char *err,
     uint16_t proto = ld16le(k + 0x206);
     if (proto < 0x202 || !(k[0x211] & 1)) {
         free(k);
-        return fail(err, errlen, "kernel '%s': boot protocol before 2.02 or not a bzImage (loaded high)%s", o->kernel, "");
+        return fail(err, errlen, "kernel '%s': boot protocol before 2.02 or not a bzImage (loaded high)", o->kernel);
     }
     unsigned setup_sects = k[0x1f1] ? k[0x1f1] : 4;
     size_t setup_len = (setup_sects + 1) * 512u;
     if (setup_len >= klen) {
         free(k);
-        return fail(err, errlen, "kernel '%s' is truncated%s", o->kernel, "");
+        return fail(err, errlen, "kernel '%s' is truncated", o->kernel);
     }
     const char *cmdline = o->append ? o->append : "";
     size_t clen = strlen(cmdline) + 1;
-    if (clen > 0x10000) { free(k); return fail(err, errlen, "-append: command line too long%s%s", "", ""); }
+    if (clen > 0x10000) { free(k); return fail(err, errlen, "-append: command line too long"); }
 
     /* the loader's part of the setup header */
     k[0x210] = 0xb0;                                  /* type_of_loader: "other" */
@@ -122,7 +116,7 @@ int linux_load(struct machine *m, const uint8_t *rom, size_t rom_len, char *err,
         if (top - 1 < max) max = (uint32_t)(top - 1);
         if (ilen > max - PROT_ADDR - (klen - setup_len)) {
             free(k); free(initrd);
-            return fail(err, errlen, "initrd '%s' does not fit in guest RAM (raise -m)%s", o->initrd, "");
+            return fail(err, errlen, "initrd '%s' does not fit in guest RAM (raise -m)", o->initrd);
         }
         uint32_t addr = (uint32_t)((max - ilen) & ~(uint64_t)4095);
         st32le(k + 0x218, addr);                      /* ramdisk_image */
@@ -143,5 +137,5 @@ int linux_load(struct machine *m, const uint8_t *rom, size_t rom_len, char *err,
     free(k);
     free(initrd);
     return add_rom(m, rom, rom_len) < 0
-        ? fail(err, errlen, "cannot register the loader ROM with fw_cfg%s%s", "", "") : 0;
+        ? fail(err, errlen, "cannot register the loader ROM with fw_cfg") : 0;
 }

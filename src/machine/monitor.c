@@ -2,13 +2,13 @@
  * line reader and the command table. */
 #include "monitor.h"
 #include "machine.h"
+#include "errmsg.h"
 #include "trace.h"
 #include "machine/version.h"
 #include "../devices/vga_render.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -707,15 +707,6 @@ int monitor_pollfds(const struct monitor *mon, struct pollfd *fds, int max)
 
 /* ---- set-up ---- */
 
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 static struct chardev *mux_serial(struct machine *m)
 {

@@ -1,20 +1,10 @@
 /* Command-line parsing (see options.h): one table row per option. */
 #include "options.h"
-#include <stdarg.h>
+#include "errmsg.h"
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
 
-/* Formats the error message; returns -1 so handlers can `return fail(...)`. */
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 /* ---- values ---- */
 

@@ -1,12 +1,12 @@
 /* The PC board: memory map, firmware, devices, and the main loop. */
 #include "machine.h"
+#include "errmsg.h"
 #include "trace.h"
 #include "monitor.h"
 #include "../jit/jit.h"
 #include "../ui/ui.h"
 #include <errno.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,15 +32,6 @@ static const struct com_port {
     { UART_COM3_BASE, 4, "COM3" }, { UART_COM4_BASE, 3, "COM4" },
 };
 
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 /* ---- requests from devices: noted here, acted on between slices ---- */
 
