@@ -16,38 +16,7 @@
 
 #define LFB 0xe0000000u
 
-struct rig {
-    struct iobus bus;
-    struct physmem pm;
-    struct vclock clock;
-    struct vga v;
-    struct vga_frame f;
-};
-
-static struct rig *rig_new(void)
-{
-    struct rig *r = calloc(1, sizeof *r);
-    io_init(&r->bus);
-    phys_init(&r->pm, 1 << 20);
-    vclock_init(&r->clock, VCLOCK_MANUAL);
-    CHECK_EQ(vga_init(&r->v, &r->bus, &r->pm, &r->clock), 0);
-    return r;
-}
-
-static void rig_free(struct rig *r)
-{
-    vga_frame_free(&r->f);
-    vga_free(&r->v);
-    phys_free(&r->pm);
-    io_free(&r->bus);
-    free(r);
-}
-
-static void outb(struct rig *r, uint16_t port, uint8_t v) { io_out(&r->bus, port, v, 1); }
-static uint8_t inb(struct rig *r, uint16_t port) { return (uint8_t)io_in(&r->bus, port, 1); }
-static void sr(struct rig *r, uint8_t i, uint8_t v) { outb(r, 0x3c4, i); outb(r, 0x3c5, v); }
-static void gr(struct rig *r, uint8_t i, uint8_t v) { outb(r, 0x3ce, i); outb(r, 0x3cf, v); }
-static void cr(struct rig *r, uint8_t i, uint8_t v) { outb(r, 0x3d4, i); outb(r, 0x3d5, v); }
+#include "vga_rig.h"
 
 static void ar(struct rig *r, uint8_t i, uint8_t v)
 {
