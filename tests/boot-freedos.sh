@@ -21,10 +21,9 @@ p = subprocess.Popen([relic, "-fda", img, "-boot", "a", "-display", "none", "-se
                       "-snapshot", "-monitor", "stdio"] + extra,
                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
 buf = b""
-def command(line):
-    """Runs a monitor command; returns its output (up to the next prompt)."""
+def reply():
+    """What the monitor says up to its next prompt."""
     global buf
-    p.stdin.write(line.encode() + b"\n"); p.stdin.flush()
     end = time.monotonic() + 10
     while b"(relic) " not in buf and time.monotonic() < end:
         if select.select([p.stdout], [], [], 1)[0]:
@@ -33,6 +32,10 @@ def command(line):
             buf += data
     out, _, buf = buf.partition(b"(relic) ")
     return out.decode("utf-8", "replace")
+def command(line):
+    """Runs a monitor command; returns its output."""
+    p.stdin.write(line.encode() + b"\n"); p.stdin.flush()
+    return reply()
 def wait_screen(text, seconds):
     end = time.monotonic() + seconds
     while time.monotonic() < end:
@@ -40,7 +43,7 @@ def wait_screen(text, seconds):
         if text in screen: return screen
         time.sleep(0.5)
     print(screen); return None
-command("")                                   # the banner and first prompt
+reply()                                       # the banner and first prompt
 ok = 0
 screen = wait_screen("A:\\>", 20)
 if screen: ok += 1
