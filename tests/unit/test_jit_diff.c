@@ -9,14 +9,12 @@
  *   test_jit_diff [PROGRAMS [SEED]]     final line: N passed, N failed */
 #include "cpu/exec.h"
 #include "jit/jit.h"
+#include "flat32.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define RAM (1u << 20)
-#define GDT 0x500u
-#define IDT 0x1000u
-#define STUBS 0x2000u           /* vector v's handler is a HLT at STUBS + v */
 #define CODE 0x10000u
 #define DATA 0x20000u           /* 4 KiB the programs read and write */
 #define STACK_TOP 0x40000u
@@ -29,28 +27,13 @@ struct rig {
     struct cpu cpu;
 };
 
-/* ---- a flat 32-bit machine ---- */
-
-static void flat(struct seg *s, uint16_t sel, uint16_t access)
-{
-    *s = (struct seg){ .base = 0, .limit = 0xffffffffu, .sel = sel, .flags = (uint16_t)(access | 0xc000),
-                       .valid = 1, .rw = (access & 8) ? SEG_RD : SEG_RD | SEG_WR };
-}
+/* ---- a flat 32-bit machine (flat32.h) ---- */
 
 static int rig_init(struct rig *r)
 {
     if (phys_init(&r->pm, RAM) || io_init(&r->io) || cpu_init(&r->cpu, &r->pm, &r->io))
         return -1;
-    static const uint8_t gdt[24] = { [8] = 0xff, 0xff, 0, 0, 0, 0x9b, 0xcf, 0,
-                                     [16] = 0xff, 0xff, 0, 0, 0, 0x93, 0xcf, 0 };
-    phys_load(&r->pm, GDT, gdt, sizeof gdt);
-    for (uint32_t v = 0; v < 256; v++) {
-        uint32_t off = STUBS + v;
-        uint8_t gate[8] = { off & 0xff, (off >> 8) & 0xff, 0x08, 0, 0, 0x8e, (off >> 16) & 0xff, off >> 24 };
-        uint8_t hlt = 0xf4;
-        phys_load(&r->pm, IDT + 8 * v, gate, 8);
-        phys_load(&r->pm, off, &hlt, 1);
-    }
+    flat32_tables(&r->pm);
     return 0;
 }
 
@@ -58,13 +41,7 @@ static void rig_start(struct rig *r, const uint8_t *code, size_t len, const uint
                       const uint8_t *data)
 {
     struct cpu *c = &r->cpu;
-    cpu_reset(c);
-    c->cr0 = CR0_PE | CR0_ET | CR0_NE;
-    c->gdtr = (struct dtr){ GDT, 23 };
-    c->idtr = (struct dtr){ IDT, 256 * 8 - 1 };
-    flat(&c->seg[S_CS], 0x08, 0x9b);
-    for (int s = 0; s < 6; s++)
-        if (s != S_CS) flat(&c->seg[s], 0x10, 0x93);
+    flat32_enter(c);
     memcpy(c->reg, regs, sizeof c->reg);
     c->reg[R_ESP] = STACK_TOP;
     c->eip = CODE;

@@ -11,14 +11,12 @@
  *   replay [-v] [--jit] FILE.vec.gz...   final line: N passed, N failed */
 #include "cpu/exec.h"
 #include "jit/jit.h"
+#include "../unit/flat32.h"
 #include "vecfile.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define GDT 0x500u
-#define IDT 0x1000u
-#define STUBS 0x2000u      /* vector v's handler is a HLT at STUBS + v */
 
 static struct physmem pm;
 static struct iobus io;
@@ -32,16 +30,6 @@ static void note_int(void *opaque, struct cpu *c, int vec, int is_hw, uint32_t e
     if (seen_vector < 0) seen_vector = vec;
 }
 
-static void flat(struct seg *s, uint16_t sel, uint16_t access)
-{
-    s->sel = sel;
-    s->base = 0;
-    s->limit = 0xffffffffu;
-    s->flags = (uint16_t)(access | 0xc000);
-    s->valid = 1;
-    s->rw = (access & 8) ? SEG_RD : SEG_RD | SEG_WR;
-}
-
 static void machine_setup(void)
 {
     if (phys_init(&pm, 4u << 20) || io_init(&io) || cpu_init(&cpu, &pm, &io)) {
@@ -49,32 +37,14 @@ static void machine_setup(void)
         exit(1);
     }
     cpu.trace_int = note_int;
-    uint8_t gdt[24] = { 0 };
-    const uint8_t code[8] = { 0xff, 0xff, 0, 0, 0, 0x9b, 0xcf, 0 };
-    const uint8_t data[8] = { 0xff, 0xff, 0, 0, 0, 0x93, 0xcf, 0 };
-    memcpy(gdt + 8, code, 8);
-    memcpy(gdt + 16, data, 8);
-    phys_load(&pm, GDT, gdt, sizeof gdt);
-    for (uint32_t v = 0; v < 256; v++) {
-        uint32_t off = STUBS + v;
-        uint8_t gate[8] = { off & 0xff, (off >> 8) & 0xff, 0x08, 0, 0, 0x8e, (off >> 16) & 0xff, off >> 24 };
-        phys_load(&pm, IDT + 8 * v, gate, 8);
-        uint8_t hlt = 0xf4;
-        phys_load(&pm, off, &hlt, 1);
-    }
+    flat32_tables(&pm);
 }
 
 static void load_state(const struct vector *v)
 {
     struct cpu *c = &cpu;
-    cpu_reset(c);
+    flat32_enter(c);
     seen_vector = -1;
-    c->cr0 = CR0_PE | CR0_ET | CR0_NE;
-    c->gdtr = (struct dtr){ GDT, 23 };
-    c->idtr = (struct dtr){ IDT, 256 * 8 - 1 };
-    flat(&c->seg[S_CS], 0x08, 0x9b);
-    for (int s = 0; s < 6; s++)
-        if (s != S_CS) flat(&c->seg[s], 0x10, 0x93);
     memcpy(c->reg, v->gpr_in, sizeof c->reg);
     c->eip = v->eip_in;
     c->eflags = (v->eflags_in & VEC_EFLAGS_MASK) | 2;
