@@ -12,12 +12,8 @@
 # serial workout; boot-linux.sh covers the interpreter.
 #   boot-linux-disk.sh RELIC SOURCE_ROOT
 relic=$1 src=$2
-guests=${RELIC_GUESTS:-$src/build/guests}
-if [ ! -f "$guests/vmlinuz" ] || [ ! -f "$guests/busybox" ]; then
-    mkdir -p "$guests"
-    flock "$guests/.fetch.lock" "$src/scripts/fetch-guests.sh" "$guests" >/dev/null \
-        || { echo "FAIL: fetching the guests"; exit 1; }
-fi
+. "$src/tests/guests.sh"
+need_guests vmlinuz busybox
 for tool in mkfs.fat mcopy sha256sum; do
     command -v $tool >/dev/null || { echo "FAIL: $tool missing (scripts/setup.sh installs it)"; exit 1; }
 done

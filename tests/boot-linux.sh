@@ -10,13 +10,8 @@
 # (scripts/fetch-guests.sh, scripts/mkinitramfs.sh) and are cached in build/.
 #   boot-linux.sh RELIC SOURCE_ROOT
 relic=$1 src=$2
-guests=${RELIC_GUESTS:-$src/build/guests}
-if [ ! -f "$guests/vmlinuz" ] || [ ! -f "$guests/busybox" ]; then
-    # boot tests run in parallel: one fetch at a time (the others then find the cache)
-    mkdir -p "$guests"
-    flock "$guests/.fetch.lock" "$src/scripts/fetch-guests.sh" "$guests" >/dev/null \
-        || { echo "FAIL: fetching the guests"; exit 1; }
-fi
+. "$src/tests/guests.sh"
+need_guests vmlinuz busybox
 [ "$guests/initramfs.gz" -nt "$src/scripts/mkinitramfs.sh" ] || RELIC_GUESTS=$guests "$src/scripts/mkinitramfs.sh" >/dev/null \
     || { echo "FAIL: building the initramfs"; exit 1; }
 tmp=$(mktemp -d)

@@ -5,13 +5,8 @@
 # error.
 #   boot-memtest.sh RELIC SOURCE_ROOT
 relic=$1 src=$2
-guests=${RELIC_GUESTS:-$src/build/guests}
-if [ ! -f "$guests/memtest86+ia32.bin" ] || [ ! -f "$guests/isolinux/isolinux.bin" ]; then
-    # boot tests run in parallel: one fetch at a time (the others then find the cache)
-    mkdir -p "$guests"
-    flock "$guests/.fetch.lock" "$src/scripts/fetch-guests.sh" "$guests" >/dev/null \
-        || { echo "FAIL: fetching the guests"; exit 1; }
-fi
+. "$src/tests/guests.sh"
+need_guests memtest86+ia32.bin isolinux/isolinux.bin
 command -v xorriso >/dev/null || { echo "SKIP: xorriso missing (scripts/setup.sh installs it)"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
