@@ -159,7 +159,7 @@ static struct block *decode_block(struct cpu *c, uint32_t phys)
     b->phys = phys;
     b->code32 = c->code32;
     b->dead = 0;
-    b->native = NULL;
+    b->native_key = 0;
     b->phys_page2 = ~0u;
     uint32_t n = 0, len = 0;
     while (n < BLOCK_MAX_INSNS) {

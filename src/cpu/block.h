@@ -14,9 +14,8 @@ struct block {
     uint8_t code32;
     uint8_t dead;
     uint16_t n;
-    void *native;             /* translated code (src/jit), valid while native_gen matches */
-    void *native_chain;       /* its entry for a block chained to it */
-    unsigned native_gen;
+    void *native_chain;       /* translated code's entry (src/jit), valid while native_key matches */
+    uint32_t native_key;      /* the translator's code generation << 8 | the mode it assumed; 0: none */
     struct block *hnext;      /* hash chain */
     struct block *pnext[2];   /* page chains (first page, second page) */
     struct insn insn[];

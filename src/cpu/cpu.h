@@ -135,11 +135,12 @@ struct cpu {
     void *engine;
     struct block *cur_block;  /* the block running, to notice its own invalidation */
     unsigned block_flushes;   /* times the block cache was emptied */
-    /* a translated block's exit that wants the next block chained to it */
+    /* a translated block's exit that wants the next block chained to it:
+     * its slot, the EIP it left for, the code generation it belongs to */
     uint64_t chain_slot;
-    uint32_t chain_phys;
+    uint32_t chain_eip;
     unsigned chain_gen;
-    uint8_t chain_code32;
+    uint64_t engine_counts[4];  /* counters the engine's generated code increments */
     /* tracing (-d): NULL when off */
     void (*trace_insn)(void *opaque, struct cpu *cpu);
     void (*trace_int)(void *opaque, struct cpu *cpu, int vec, int is_hw, uint32_t err, int has_err);

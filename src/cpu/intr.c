@@ -248,6 +248,7 @@ static void pm_interrupt(struct cpu *c, int vec, int is_sw, int has_err, uint32_
 
 void cpu_interrupt(struct cpu *c, int vec, int is_sw, int has_err, uint32_t err, uint32_t next_eip)
 {
+    c->chain_slot = 0;      /* the block that asked for a chain is not the one that runs next */
     if (c->trace_int)
         c->trace_int(c->trace_opaque, c, vec, !is_sw && c->last_vector != vec, err, has_err);
     if (!c->pmode)

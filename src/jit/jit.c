@@ -1,9 +1,11 @@
-/* The translator's engine (see jit.h): when to run translated code, and
- * translating on first use. */
+/* The translator's engine (see jit.h): when to run translated code,
+ * translating on first use, the trampolines between C and generated code,
+ * chaining and the jump cache. */
 #include "jit.h"
 #include "codebuf.h"
-#include "translate.h"
-#include "emit-x86_64.h"
+#include "ir.h"
+#include "backend.h"
+#include "x64.h"
 #include "../cpu/exec.h"
 #include "../cpu/block.h"
 #include <errno.h>
@@ -12,11 +14,23 @@
 #include <string.h>
 
 #define CODE_BUFFER_SIZE (32u << 20)
+#define HELPER_SLOTS 512
 
 struct jit {
     struct codebuf cb;
     unsigned block_flushes;     /* cpu->block_flushes the code was made under */
+    void (*enter)(struct cpu *c, const void *code);
+    const uint8_t *exit_r15, *exit_mem, *materialise;   /* writable-mapping addresses */
+    struct jc_entry jc[JC_SIZE];
+    struct ir ir;
+    struct jit_stats stats;
+    struct { const struct opinfo *op; uint64_t n; } helpers[HELPER_SLOTS];
+    jit_out_asm_fn out_asm;
+    void *out_asm_opaque;
 };
+
+/* cpu->engine_counts[] slots the generated code increments */
+enum { CNT_CHAINED, CNT_JUMP_CACHE };
 
 int jit_available(void)
 {
@@ -27,69 +41,189 @@ int jit_available(void)
 #endif
 }
 
-void jit_park_cf(struct cpu *c)
+#if defined(__x86_64__)
+#define OFF(f) ((int32_t)offsetof(struct cpu, f))
+
+static const int guest_hreg[8] = { RAX, RCX, RDX, RBX, R12, R13, RSI, RDI };
+
+/* The shared code at the start of the buffer: enter(cpu, code) from C,
+ * the two exits back to C, and the lazy-flags call. */
+static void make_trampolines(struct jit *j)
 {
-    c->eflags = (c->eflags & ~(uint32_t)F_CF) | (uint32_t)flag_cf(c);
+    struct emit e = { j->cb.rw, j->cb.rw + j->cb.size, 0, 0 };
+    uint8_t *enter = e.p;
+    static const int saved[6] = { RBX, RBP, R12, R13, R14, R15 };
+    for (int k = 0; k < 6; k++) e_push(&e, saved[k]);
+    e_alu_ri(&e, 8, X_SUB, RSP, 8);                 /* calls from blocks see a 16-byte aligned stack */
+    e_mov_rr(&e, 8, RBP, RDI);
+    e_mov_rr(&e, 8, R9, RSI);
+    for (int r = 0; r < 8; r++) e_load(&e, 4, guest_hreg[r], M(RBP, OFF(reg) + 4 * r));
+    e_load(&e, 4, R15, M(RBP, OFF(eflags)));
+    e_alu_ri(&e, 4, X_AND, R15, F_ARITH);
+    e_jmp_r(&e, R9);
+
+    j->exit_r15 = e.p;                              /* flags in r15 into eflags, then as exit_mem */
+    e_load(&e, 4, R9, M(RBP, OFF(eflags)));
+    e_alu_ri(&e, 4, X_AND, R9, ~(uint32_t)F_ARITH);
+    e_alu_ri(&e, 4, X_AND, R15, F_ARITH);
+    e_alu_rr(&e, 4, X_OR, R9, R15);
+    e_store(&e, 4, M(RBP, OFF(eflags)), R9);
+    e_store_imm(&e, 1, M(RBP, OFF(lf_op)), LF_NONE);
+    j->exit_mem = e.p;
+    for (int r = 0; r < 8; r++) e_store(&e, 4, M(RBP, OFF(reg) + 4 * r), guest_hreg[r]);
+    e_alu_ri(&e, 8, X_ADD, RSP, 8);
+    for (int k = 5; k >= 0; k--) e_pop(&e, saved[k]);
+    e_ret(&e);
+
+    j->materialise = e.p;                           /* called: keeps every register but the flags */
+    static const int volatile_regs[9] = { RAX, RCX, RDX, RSI, RDI, R8, R9, R10, R11 };
+    for (int k = 0; k < 9; k++) e_push(&e, volatile_regs[k]);
+    e_mov_rr(&e, 8, RDI, RBP);
+    void (*fn)(struct cpu *) = flags_materialise;
+    uint64_t a;
+    memcpy(&a, &fn, sizeof a);
+    e_mov64_ri(&e, RAX, a);
+    e_call_r(&e, RAX);
+    for (int k = 8; k >= 0; k--) e_pop(&e, volatile_regs[k]);
+    e_ret(&e);
+
+    j->cb.used = ((size_t)(e.p - j->cb.rw) + 15) & ~(size_t)15;
+    void *x = codebuf_exec(&j->cb, enter);
+    memcpy(&j->enter, &x, sizeof x);
 }
 
-#if defined(__x86_64__)
-/* Translates b into the buffer (flushing it once if full). 0, or -1. */
-static int translate(struct jit *j, struct block *b)
+static void flush_code(struct jit *j)
 {
+    codebuf_flush(&j->cb);
+    make_trampolines(j);
+    memset(j->jc, 0, sizeof j->jc);
+    j->stats.code_flushes++;
+}
+
+static uint64_t *helper_counter(void *opaque, const struct insn *i)
+{
+    struct jit *j = opaque;
+    unsigned h = (unsigned)(((uintptr_t)i->op >> 4) * 0x9e3779b1u) % HELPER_SLOTS;
+    for (unsigned k = 0; k < HELPER_SLOTS; k++, h = (h + 1) % HELPER_SLOTS) {
+        if (j->helpers[h].op == i->op || !j->helpers[h].op) {
+            j->helpers[h].op = i->op;
+            return &j->helpers[h].n;
+        }
+    }
+    return &j->stats.helper_calls;      /* full: counted in the total only */
+}
+
+/* CS, DS, ES and SS all based at 0 with 4 GiB limits, usable for data:
+ * the translation may drop segment checks. */
+static int flat_segments(const struct cpu *c)
+{
+    for (int s = 0; s < 4; s++) {
+        static const int segs[4] = { S_CS, S_DS, S_ES, S_SS };
+        const struct seg *sg = &c->seg[segs[s]];
+        if (sg->base || sg->limit != 0xffffffffu || !sg->valid) return 0;
+        if (segs[s] != S_CS && (sg->rw & (SEG_RD | SEG_WR | SEG_DOWN)) != (SEG_RD | SEG_WR)) return 0;
+    }
+    return 1;
+}
+
+static unsigned mode_of(const struct cpu *c)
+{
+    return (c->code32 ? JIT_MODE_CODE32 : 0) | (c->stack32 ? JIT_MODE_STACK32 : 0)
+         | (c->cpl == 3 ? JIT_MODE_USER : 0) | (flat_segments(c) ? JIT_MODE_FLAT : 0);
+}
+
+#define KEY_UNTRANSLATABLE 0x80u
+
+/* Translates b for mode into the buffer (flushing it once if full). */
+static int translate(struct jit *j, struct cpu *c, struct block *b, unsigned mode)
+{
+    struct ir *ir = &j->ir;
+    if (ir_build(ir, b, mode) < 0) return -1;
+    ir_liveness(ir);
     for (int attempt = 0; attempt < 2; attempt++) {
-        uint8_t *at = j->cb.rw + j->cb.used, *chain;
-        struct emit e = { at, j->cb.rw + j->cb.size, 0 };
-        uint8_t *start = jit_x86_64_translate(&e, b, j->cb.gen, &chain);
+        struct jit_env env = {
+            .tlb = c->tlb, .jc = j->jc, .key = j->cb.gen << 8 | mode,
+            .exit_r15 = j->exit_r15, .exit_mem = j->exit_mem, .materialise = j->materialise,
+            .helper_counter = helper_counter, .opaque = j,
+        };
+        uint8_t *at = j->cb.rw + j->cb.used;
+        struct emit e = { at, j->cb.rw + j->cb.size, 0, 0 };
+        uint8_t *start = jit_backend_translate(&e, ir, &env);
+        if (e.bad) return -1;
         if (!e.overflow) {
-            b->native = codebuf_exec(&j->cb, start);
-            b->native_chain = codebuf_exec(&j->cb, chain);
-            b->native_gen = j->cb.gen;
+            b->native_chain = codebuf_exec(&j->cb, start);
+            b->native_key = env.key;
             j->cb.used = ((size_t)(e.p - j->cb.rw) + 15) & ~(size_t)15;
+            j->stats.blocks_translated++;
+            if (j->out_asm)
+                j->out_asm(j->out_asm_opaque, c->seg[S_CS].base, c->eip, b->phys, start, (size_t)(e.p - start));
             return 0;
         }
-        codebuf_flush(&j->cb);
+        flush_code(j);
     }
     return -1;
 }
 
-/* The exit that asked for a chain led to b: fill its slot, if b is the
- * block it named and both are still of this generation. */
+/* The exit that asked for a chain led to b: fill its slot (with the TLB
+ * epoch and EIP, which cross-page chains check), if the slot is of this
+ * generation and b is what it left for. */
 static void fill_chain(struct jit *j, struct cpu *c, const struct block *b)
 {
     uint64_t slot = c->chain_slot;
     c->chain_slot = 0;
-    if (!slot || c->chain_gen != j->cb.gen || b->native_gen != j->cb.gen || b->phys != c->chain_phys
-        || b->code32 != c->chain_code32)
+    if (!slot || c->chain_gen != j->cb.gen || c->eip != c->chain_eip)
         return;
-    const struct block *p = b;
-    memcpy(j->cb.rw + (slot - (uint64_t)(uintptr_t)j->cb.rx), &p, sizeof p);
+    uint8_t *p = j->cb.rw + (slot - (uint64_t)(uintptr_t)j->cb.rx);
+    const struct block *bp = b;
+    memcpy(p, &bp, sizeof bp);
+    memcpy(p + 8, &c->tlb->epoch, 4);
+    memcpy(p + 12, &c->eip, 4);
+}
+
+static void run_interp(struct jit *j, struct cpu *c, struct block *b)
+{
+    c->chain_slot = 0;
+    j->stats.interp_blocks++;
+    cpu_interp_block(c, b);
 }
 
 static void run_block(struct cpu *c, struct block *b)
 {
     struct jit *j = c->engine;
-    /* an emptied block cache takes the block pointers in chain slots with it */
+    /* an emptied block cache takes the block pointers in slots and the jump cache with it */
     if (c->block_flushes != j->block_flushes) {
-        codebuf_flush(&j->cb);
+        flush_code(j);
         j->block_flushes = c->block_flushes;
     }
-    /* instruction-by-instruction work (tracing, single-step, breakpoints)
-     * stays with the interpreter */
-    if (c->trace_insn || cpu_step_mode(c)) {
-        c->chain_slot = 0;
-        cpu_interp_block(c, b);
+    /* instruction-by-instruction work (tracing, single-step, breakpoints),
+     * a budget that ends inside the block, and code rewritten again and
+     * again stay with the interpreter */
+    if (c->trace_insn || cpu_step_mode(c) || c->budget < (int32_t)b->n) {
+        run_interp(j, c, b);
         return;
     }
-    if ((!b->native || b->native_gen != j->cb.gen) && translate(j, b) < 0) {
-        c->chain_slot = 0;
-        cpu_interp_block(c, b);
+    unsigned mode = mode_of(c);
+    uint32_t key = j->cb.gen << 8 | mode;
+    if (b->native_key == (key | KEY_UNTRANSLATABLE)) {
+        run_interp(j, c, b);
         return;
+    }
+    if (b->native_key != key) {
+        if (translate(j, c, b, mode) < 0) {
+            b->native_key = key | KEY_UNTRANSLATABLE;
+            run_interp(j, c, b);
+            return;
+        }
+        key = b->native_key;       /* a flush while translating made a new generation */
     }
     fill_chain(j, c, b);
-    void (*fn)(struct cpu *);
-    memcpy(&fn, &b->native, sizeof fn);
+    uint32_t lin = c->seg[S_CS].base + c->eip;
+    j->jc[jc_index(lin)] = (struct jc_entry){ lin, c->tlb->epoch, b };
+    j->stats.exits_dispatcher++;
+    flags_materialise(c);
     c->stop_block = 0;
-    fn(c);
+    c->chain_gen = j->cb.gen;
+    j->enter(c, b->native_chain);
 }
 #endif
 
@@ -106,6 +240,7 @@ int jit_attach(struct cpu *c, char *err, size_t errlen)
         free(j);
         return -1;
     }
+    make_trampolines(j);
     j->block_flushes = c->block_flushes;
     c->engine = j;
     c->run_block = run_block;
@@ -122,4 +257,42 @@ void jit_detach(struct cpu *c)
     free(j);
     c->engine = NULL;
     c->run_block = NULL;
+}
+
+const struct jit_stats *jit_get_stats(const struct cpu *c)
+{
+    struct jit *j = c->engine;
+    if (!j) return NULL;
+    uint64_t calls = 0;
+    for (unsigned k = 0; k < HELPER_SLOTS; k++) calls += j->helpers[k].n;
+    j->stats.helper_calls = calls;
+    j->stats.exits_chained = c->engine_counts[CNT_CHAINED];
+    j->stats.exits_jump_cache = c->engine_counts[CNT_JUMP_CACHE];
+    return &j->stats;
+}
+
+size_t jit_helper_counts(const struct cpu *c, const char **names, uint64_t *counts, size_t max)
+{
+    struct jit *j = c->engine;
+    size_t n = 0;
+    if (!j) return 0;
+    for (unsigned k = 0; k < HELPER_SLOTS; k++) {
+        if (!j->helpers[k].op || !j->helpers[k].n) continue;
+        /* insertion into the sorted top list */
+        size_t at = n < max ? n : max;
+        while (at > 0 && counts[at - 1] < j->helpers[k].n) {
+            if (at < max) { counts[at] = counts[at - 1]; names[at] = names[at - 1]; }
+            at--;
+        }
+        if (at < max) { counts[at] = j->helpers[k].n; names[at] = j->helpers[k].op->name; if (n < max) n++; }
+    }
+    return n;
+}
+
+void jit_set_out_asm(struct cpu *c, jit_out_asm_fn fn, void *opaque)
+{
+    struct jit *j = c->engine;
+    if (!j) return;
+    j->out_asm = fn;
+    j->out_asm_opaque = opaque;
 }

@@ -82,6 +82,7 @@ static void invalidate(struct tlb_entry *e)
 
 void tlb_flush(struct tlb *t, int keep_global)
 {
+    t->epoch++;
     for (int p = 0; p < 2; p++)
         for (unsigned i = 0; i < TLB_SIZE; i++)
             if (!keep_global || !t->e[p][i].global)
@@ -91,6 +92,7 @@ void tlb_flush(struct tlb *t, int keep_global)
 void tlb_flush_page(struct tlb *t, uint32_t lin)
 {
     unsigned i = (lin >> 12) & (TLB_SIZE - 1);
+    t->epoch++;
     for (int p = 0; p < 2; p++)
         invalidate(&t->e[p][i]);
 }

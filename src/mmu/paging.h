@@ -48,6 +48,7 @@ struct tlb_entry {
 
 struct tlb {
     struct tlb_entry e[2][TLB_SIZE];   /* [0] supervisor, [1] user */
+    uint32_t epoch;                    /* bumped by every flush: what was learnt of the mapping is stale */
 };
 
 void tlb_flush(struct tlb *t, int keep_global);

@@ -1,0 +1,785 @@
+/* The x86-64 backend: a block's micro-ops (ir.h) -> host code.
+ *
+ * Register convention, the same in every block so chained blocks pass
+ * state in registers:
+ *   rbp        struct cpu *
+ *   rax rcx rdx rbx rsi rdi r12 r13   guest EAX ECX EDX EBX ESI EDI ESP EBP
+ *              (so guest AL..BH, EDX:EAX and CL are the host's own)
+ *   r14        V_T0;  r10: V_T1 (free between two address checks)
+ *   r8         the linear address of the access; r11 its host base (TLB addend)
+ *   r9         scratch
+ *   r15        guest arithmetic flags when held there, in EFLAGS bit positions
+ * The guest's arithmetic flags are the host's own after a native
+ * arithmetic instruction (x86 on x86: same definitions, same bits), kept
+ * there while nothing clobbers them, saved to r15 (pushfq) before
+ * something does while they are live, and written to the CPU state only
+ * at block exits and helper calls. Guest registers live in host registers
+ * across chained blocks and are stored at every exit to C.
+ *
+ * EIP in the CPU state holds the block's start (plus eip_off, a
+ * translate-time offset) while the block runs, and is set exactly before
+ * a helper call and at every exit. The budget is charged for the whole
+ * block at entry (a block runs only when the budget covers it; else it
+ * exits at once and the interpreter runs what fits) and given back at a
+ * helper call, which sees the exact budget and instruction count the
+ * interpreter's loop would. */
+#include "backend.h"
+#include "ir.h"
+#include "x64.h"
+#include "../cpu/exec.h"
+#include "../cpu/block.h"
+
+#define OFF(f) ((int32_t)offsetof(struct cpu, f))
+#define CPU(f) M(RBP, OFF(f))
+#define SEGF(s, f) M(RBP, (int32_t)(offsetof(struct cpu, seg) + (s) * sizeof(struct seg) + offsetof(struct seg, f)))
+#define BLK(f) ((int32_t)offsetof(struct block, f))
+#define TLB_ENTRY_SHIFT 5
+_Static_assert(sizeof(struct tlb_entry) == 1u << TLB_ENTRY_SHIFT, "TLB entries are 32 bytes");
+_Static_assert(offsetof(struct cpu, nmi_pending) == offsetof(struct cpu, intr_line) + 1,
+               "one 16-bit compare sees INTR and NMI");
+
+static const int hreg[8] = { RAX, RCX, RDX, RBX, R12, R13, RSI, RDI };
+enum { T0 = R14, T1 = R10, LIN = R8, HOST = R11, SCR = R9, FLG = R15 };
+
+/* Where the guest's arithmetic flags are (a set: any valid copy serves). */
+enum { FS_HOST = 1, FS_R15 = 2, FS_MEM = 4 };   /* none: only the CPU state, possibly lazy */
+
+#define MAX_STUBS 64
+struct stub {                       /* an instruction's slow path: its handler */
+    int k;                          /* instruction */
+    uint8_t *jumps[6];
+    int njumps;
+    int fs_before, eip_before;
+    uint8_t *join;                  /* where the fast path continues; NULL: it left the block */
+    int fs_join, af_join;
+};
+
+#define MAX_EXITS 4
+struct bk {
+    struct emit e;
+    const struct ir *ir;
+    const struct jit_env *env;
+    int fs, af_bad;                 /* af_bad: host AF is from a logic op (the guest's AF is 0) */
+    int eip_off;
+    int k;                          /* current instruction */
+    struct stub stubs[MAX_STUBS];
+    int nstubs;
+    struct stub *cur;               /* the current instruction's stub, if any */
+    struct { uint8_t *ref; int word; } slot_refs[MAX_EXITS][4];   /* rip-relative uses, word: byte offset in the slot */
+    int nslot_refs[MAX_EXITS];
+    int nslots;
+};
+
+static int code16(const struct bk *b) { return !(b->ir->mode & JIT_MODE_CODE32); }
+static int flat(const struct bk *b) { return (b->ir->mode & JIT_MODE_FLAT) != 0; }
+static uint32_t end_off(const struct bk *b, int k) { return b->ir->insn_off[k + 1]; }
+
+/* The host register of operand v at size (AH..BH are encodings 4-7 at size 1). */
+static int R(int v, int size)
+{
+    if (v == V_T0) return T0;
+    if (v == V_T1) return T1;
+    return size == 1 ? v : hreg[v & 7];
+}
+
+static void call_abs(struct emit *e, const void *fn)
+{
+    uint64_t a;
+    memcpy(&a, &fn, sizeof a);
+    e_mov64_ri(e, R9, a);
+    e_call_r(e, R9);
+}
+static void jmp_abs(struct emit *e, const uint8_t *target) { e_jmp_to(e, target); }
+static void jcc_abs(struct emit *e, int cc, const uint8_t *target) { e_jcc_to(e, cc, target); }
+
+/* ---- flags ---- */
+
+/* r15 = the flags, from wherever they are. */
+static void flags_to_r15(struct bk *b)
+{
+    struct emit *e = &b->e;
+    if (b->fs & FS_R15) return;
+    if (b->fs & FS_HOST) {
+        e_pushfq(e);
+        e_pop(e, FLG);
+        e_alu_ri(e, 4, X_AND, FLG, b->af_bad ? F_ARITH & ~(uint32_t)F_AF : F_ARITH);
+        b->fs |= FS_R15;
+        return;
+    }
+    if (!(b->fs & FS_MEM)) {                        /* lazy in the CPU state */
+        e_byte(e, 0xe8); e_u32(e, 0);
+        e_patch(e, e->p, b->env->materialise);
+        b->fs |= FS_MEM;
+    }
+    e_load(e, 4, FLG, CPU(eflags));
+    e_alu_ri(e, 4, X_AND, FLG, F_ARITH);
+    b->fs |= FS_R15;
+}
+
+/* The CPU state's eflags = the flags (lf_op LF_NONE). */
+static void flags_to_mem(struct bk *b)
+{
+    struct emit *e = &b->e;
+    if (!b->fs || (b->fs & FS_MEM)) return;
+    flags_to_r15(b);
+    e_load(e, 4, SCR, CPU(eflags));
+    e_alu_ri(e, 4, X_AND, SCR, ~(uint32_t)F_ARITH);
+    e_alu_rr(e, 4, X_OR, SCR, FLG);
+    e_store(e, 4, CPU(eflags), SCR);
+    e_store_imm(e, 1, CPU(lf_op), LF_NONE);
+    b->fs |= FS_MEM;
+}
+
+/* The host flags = the flags. */
+static void flags_to_host(struct bk *b)
+{
+    if (b->fs & FS_HOST) return;
+    flags_to_r15(b);
+    e_push(&b->e, FLG);
+    e_popfq(&b->e);
+    b->fs |= FS_HOST;
+    b->af_bad = 0;
+}
+
+/* Before host code that clobbers the host flags: keep the guest's if live. */
+static void clobber(struct bk *b, uint16_t live)
+{
+    if (b->fs == FS_HOST && live) flags_to_r15(b);
+    b->fs &= ~FS_HOST;
+}
+
+/* Host condition code that is true when guest condition cc is, from r15. */
+static int cond_from_r15(struct bk *b, int cc)
+{
+    struct emit *e = &b->e;
+    int neg = cc & 1;
+    switch (cc >> 1) {
+    case 0: e_test_ri(e, 4, FLG, F_OF); break;
+    case 1: e_test_ri(e, 4, FLG, F_CF); break;
+    case 2: e_test_ri(e, 4, FLG, F_ZF); break;
+    case 3: e_test_ri(e, 4, FLG, F_CF | F_ZF); break;
+    case 4: e_test_ri(e, 4, FLG, F_SF); break;
+    case 5: e_test_ri(e, 4, FLG, F_PF); break;
+    default:                                        /* L/GE: SF != OF; LE/G: ZF or SF != OF */
+        e_mov_rr(e, 4, SCR, FLG);
+        e_shift_ri(e, 4, X_SHR, SCR, 4);            /* OF (bit 11) to bit 7, beside SF */
+        e_alu_rr(e, 4, X_XOR, SCR, FLG);
+        e_alu_ri(e, 4, X_AND, SCR, F_SF);
+        if ((cc >> 1) == 7) {
+            e_mov_rr(e, 4, R10, FLG);               /* r10 (V_T1) is never live at a condition */
+            e_alu_ri(e, 4, X_AND, R10, F_ZF);
+            e_alu_rr(e, 4, X_OR, SCR, R10);
+        }
+        break;
+    }
+    return neg ? CC_E : CC_NE;
+}
+
+/* A host condition code for guest cc, evaluating it from r15 if needed. */
+static int condition(struct bk *b, int cc)
+{
+    if (b->fs & FS_HOST) return cc;
+    flags_to_r15(b);
+    b->fs &= ~FS_HOST;
+    return cond_from_r15(b, cc);
+}
+
+/* host CF = guest CF (the rest of the host flags unspecified) */
+static void carry_to_host(struct bk *b)
+{
+    if (b->fs & FS_HOST) return;
+    flags_to_r15(b);
+    e_bt_ri(&b->e, FLG, 0);
+}
+
+/* ---- guest state in registers ---- */
+
+static void store_regs(struct emit *e)
+{
+    for (int r = 0; r < 8; r++) e_store(e, 4, M(RBP, OFF(reg) + 4 * r), hreg[r]);
+}
+static void load_regs(struct emit *e)
+{
+    for (int r = 0; r < 8; r++) e_load(e, 4, hreg[r], M(RBP, OFF(reg) + 4 * r));
+}
+
+/* c->eip += delta (16-bit code wraps at 64 KiB as next() does) */
+static void add_eip(struct bk *b, int32_t delta)
+{
+    if (!delta) return;
+    if (code16(b)) e_alu_mi(&b->e, 2, X_ADD, CPU(eip), (uint32_t)delta & 0xffff);
+    else e_alu_mi(&b->e, 4, X_ADD, CPU(eip), (uint32_t)delta);
+}
+
+/* Runs instruction k's handler as the interpreter's loop would, with the
+ * flags already in the CPU state; afterwards the flags are there (maybe
+ * lazy) and EIP is the handler's. Returns with the guest registers
+ * reloaded, or leaves the block as the loop would. */
+static void helper_call(struct bk *b, int k)
+{
+    struct emit *e = &b->e;
+    const struct insn *i = &b->ir->b->insn[k];
+    int n = b->ir->n_insns;
+    store_regs(e);
+    add_eip(b, (int32_t)(b->ir->insn_off[k] - (uint32_t)b->eip_off));
+    e_load(e, 4, SCR, CPU(eip));
+    e_store(e, 4, CPU(insn_eip), SCR);
+    e_store(e, 4, CPU(insn_esp), hreg[R_ESP]);
+    e_alu_mi(e, 4, X_ADD, CPU(budget), (uint32_t)(n - k));
+    e_alu_mi(e, 8, X_SUB, CPU(icount), (uint32_t)(n - k));
+    e_mov_rr(e, 8, RDI, RBP);
+    e_mov64_ri(e, RSI, (uint64_t)(uintptr_t)i);
+    exec_fn fn = i->exec;
+    const void *p;
+    memcpy(&p, &fn, sizeof p);
+    call_abs(e, p);
+    if (b->env->helper_counter) {               /* -d jit: calls by mnemonic */
+        e_mov64_ri(e, R9, (uint64_t)(uintptr_t)b->env->helper_counter(b->env->opaque, i));
+        e_alu_mi(e, 8, X_ADD, M(R9, 0), 1);
+    }
+    load_regs(e);
+    e_load(e, 4, SCR, CPU(budget));
+    e_alu_ri(e, 4, X_SUB, SCR, 1);
+    e_store(e, 4, CPU(budget), SCR);
+    e_alu_mi(e, 8, X_ADD, CPU(icount), 1);
+    b->fs = 0;
+    b->eip_off = (int)b->ir->insn_off[k + 1];
+    if (k + 1 >= n) return;
+    int rest = n - k - 1;
+    e_alu_mi(e, 1, X_CMP, CPU(stop_block), 0);
+    jcc_abs(e, CC_NE, b->env->exit_mem);
+    e_alu_ri(e, 4, X_CMP, SCR, (uint32_t)rest);
+    jcc_abs(e, CC_L, b->env->exit_mem);
+    e_alu_mi(e, 4, X_SUB, CPU(budget), (uint32_t)rest);
+    e_alu_mi(e, 8, X_ADD, CPU(icount), (uint32_t)rest);
+}
+
+/* ---- slow paths ---- */
+
+/* The current instruction's slow path, created at its first check. */
+static void to_stub(struct bk *b, int cc)
+{
+    if (!b->cur) {
+        if (b->nstubs == MAX_STUBS) { b->e.bad = 1; return; }
+        b->cur = &b->stubs[b->nstubs++];
+        *b->cur = (struct stub){ .k = b->k, .fs_before = b->fs & ~FS_HOST, .eip_before = b->eip_off };
+    }
+    struct stub *s = b->cur;
+    if (s->njumps == (int)(sizeof s->jumps / sizeof s->jumps[0])) { b->e.bad = 1; return; }
+    s->jumps[s->njumps++] = e_jcc32(&b->e, cc);
+}
+
+static void emit_stub(struct bk *b, struct stub *s)
+{
+    struct emit *e = &b->e;
+    for (int j = 0; j < s->njumps; j++) e_patch_here(e, s->jumps[j]);
+    b->fs = s->fs_before;
+    b->eip_off = s->eip_before;
+    flags_to_mem(b);
+    helper_call(b, s->k);
+    if (!s->join) {
+        jmp_abs(e, b->env->exit_mem);
+        return;
+    }
+    /* back to the fast path's state at the join */
+    add_eip(b, s->eip_before - b->eip_off);
+    if (s->fs_join & FS_HOST) { b->af_bad = 0; flags_to_host(b); }
+    else if (s->fs_join & FS_R15) flags_to_r15(b);
+    else if (s->fs_join & FS_MEM) { flags_to_r15(b); }
+    jmp_abs(e, s->join);
+}
+
+/* ---- memory operands ---- */
+
+/* r8 = the effective address of the instruction's memory operand */
+static void effective_address(struct bk *b, const struct insn *i, int dst)
+{
+    struct emit *e = &b->e;
+    int base = i->base >= 0 ? hreg[i->base] : NOREG, index = i->index >= 0 ? hreg[i->index] : NOREG;
+    if (base == NOREG && index == NOREG) e_mov_ri(e, 4, dst, i->disp);
+    else e_lea(e, 4, dst, MX(base, index, index == NOREG ? 0 : i->scale, (int32_t)i->disp));
+    if (i->asz == 2) e_movx_rr(e, 0xb7, dst, dst);
+}
+
+/* r8: offset -> linear address in segment s (seg_lin's fast case), else the slow path */
+static void segment(struct bk *b, int s, int size, int write)
+{
+    struct emit *e = &b->e;
+    if (flat(b) && (s == S_DS || s == S_ES || s == S_SS)) return;
+    int want = write ? SEG_WR : SEG_RD;
+    e_movx_rm(e, 0xb6, SCR, SEGF(s, rw));
+    e_alu_ri(e, 4, X_AND, SCR, (uint32_t)(SEG_DOWN | want));
+    e_alu_ri(e, 4, X_CMP, SCR, (uint32_t)want);
+    to_stub(b, CC_NE);
+    e_lea(e, 8, SCR, M(LIN, size - 1));
+    e_load(e, 4, R10, SEGF(s, limit));
+    e_alu_rr(e, 8, X_CMP, SCR, R10);
+    to_stub(b, CC_A);
+    e_alu_rm(e, 4, X_ADD, LIN, SEGF(s, base));
+}
+
+/* r8 (linear) -> r11 = host addend: the access is [r11 + r8]. One compare
+ * covers hit, access kind and page crossing: the slot indexed by the first
+ * byte's page must hold the last byte's page. */
+static void tlb_probe(struct bk *b, int size, int write)
+{
+    struct emit *e = &b->e;
+    int user = (b->ir->mode & JIT_MODE_USER) != 0;
+    e_mov_rr(e, 4, SCR, LIN);
+    e_shift_ri(e, 4, X_SHR, SCR, 12 - TLB_ENTRY_SHIFT);
+    e_alu_ri(e, 4, X_AND, SCR, (TLB_SIZE - 1) << TLB_ENTRY_SHIFT);
+    e_lea(e, 4, R10, M(LIN, size - 1));
+    e_alu_ri(e, 4, X_AND, R10, ~0xfffu);
+    e_mov64_ri(e, HOST, (uint64_t)(uintptr_t)&b->env->tlb->e[user][0]);
+    e_alu_rm(e, 4, X_CMP, R10, MX(HOST, SCR, 0, write ? (int32_t)offsetof(struct tlb_entry, tag_write)
+                                                      : (int32_t)offsetof(struct tlb_entry, tag_read)));
+    to_stub(b, CC_NE);
+    e_load(e, 8, HOST, MX(HOST, SCR, 0, (int32_t)offsetof(struct tlb_entry, addend)));
+}
+
+static struct mem ACCESS(void) { return MX(HOST, LIN, 0, 0); }
+
+static void u_addr(struct bk *b, const struct uop *u)
+{
+    const struct insn *i = &b->ir->b->insn[u->insn];
+    int write = (u->flags & U_WRITE) != 0;
+    effective_address(b, i, LIN);
+    segment(b, i->seg, u->size, write);
+    tlb_probe(b, u->size, write);
+}
+
+static void u_addr_sp(struct bk *b, const struct uop *u)
+{
+    struct emit *e = &b->e;
+    e_lea(e, 4, LIN, M(hreg[R_ESP], (int32_t)u->imm));
+    if (!(b->ir->mode & JIT_MODE_STACK32)) e_movx_rr(e, 0xb7, LIN, LIN);
+    segment(b, S_SS, u->size, (u->flags & U_WRITE) != 0);
+    tlb_probe(b, u->size, (u->flags & U_WRITE) != 0);
+}
+
+static void u_load(struct bk *b, const struct uop *u)
+{
+    struct emit *e = &b->e;
+    if (u->sub) {                                   /* MOVZX/MOVSX from memory */
+        if (u->imm == 4) { e_movx_rm(e, u->sub, R(u->d, 4), ACCESS()); return; }
+        e_movx_rm(e, u->sub, SCR, ACCESS());
+        e_mov_rr(e, 2, R(u->d, 2), SCR);
+        return;
+    }
+    if (u->d >= 8 && u->size < 4) e_movx_rm(e, u->size == 1 ? 0xb6 : 0xb7, R(u->d, 4), ACCESS());
+    else e_load(e, u->size, R(u->d, u->size), ACCESS());
+}
+
+static void u_store(struct bk *b, const struct uop *u)
+{
+    if (u->a == V_IMM) e_store_imm(&b->e, u->size, ACCESS(), u->imm);
+    else e_store(&b->e, u->size, ACCESS(), R(u->a, u->size));
+}
+
+/* ---- register operations ---- */
+
+static void u_mov(struct bk *b, const struct uop *u)
+{
+    struct emit *e = &b->e;
+    if (u->a == V_IMM) { e_mov_ri(e, u->size == 1 ? 1 : u->size, R(u->d, u->size), u->imm); return; }
+    if (u->d == u->a && u->size == 4) return;
+    e_mov_rr(e, u->size, R(u->d, u->size), R(u->a, u->size));
+}
+
+static void u_movx(struct bk *b, const struct uop *u)
+{
+    struct emit *e = &b->e;
+    if (!u->sub) { e_mov_rr(e, 4, R(u->d, 4), R(u->a, 4)); return; }
+    int from = (u->sub & 1) ? 2 : 1;
+    if (u->size == 4) { e_movx_rr(e, u->sub, R(u->d, 4), R(u->a, from)); return; }
+    e_movx_rr(e, u->sub, SCR, R(u->a, from));
+    e_mov_rr(e, 2, R(u->d, 2), SCR);
+}
+
+static void u_alu(struct bk *b, const struct uop *u)
+{
+    struct emit *e = &b->e;
+    int op = u->sub;
+    if (op == X_ADC || op == X_SBB) carry_to_host(b);
+    else clobber(b, u->fl_write ? 0 : u->live);
+    int d = R(u->d, u->size);
+    if (op == U_TEST) {
+        if (u->a == V_IMM) e_test_ri(e, u->size, d, u->imm);
+        else e_test_rr(e, u->size, d, R(u->a, u->size));
+    } else if (u->a == V_IMM) {
+        e_alu_ri(e, u->size, op, d, u->imm);
+    } else {
+        e_alu_rr(e, u->size, op, d, R(u->a, u->size));
+    }
+    if (u->fl_write) {
+        b->fs = FS_HOST;
+        b->af_bad = op == X_OR || op == X_AND || op == X_XOR || op == U_TEST;
+    }
+}
+
+static void u_incdec(struct bk *b, const struct uop *u)
+{
+    if (u->live & F_CF) carry_to_host(b);
+    e_incdec_r(&b->e, u->size, u->sub, R(u->d, u->size));
+    b->fs = FS_HOST;
+    b->af_bad = 0;
+}
+
+static void u_neg(struct bk *b, const struct uop *u)
+{
+    e_grp3_r(&b->e, u->size, 3, R(u->d, u->size));
+    b->fs = FS_HOST;
+    b->af_bad = 0;
+}
+
+/* SHL/SHR/SAR r32 by 1..31: CF, SF, ZF, PF from the host; OF and AF as the
+ * interpreter defines them (SHL: sign of the result xor CF; SHR: sign of
+ * the operand; SAR: 0; AF 0), since the host's are undefined past 1. */
+static void u_shift(struct bk *b, const struct uop *u)
+{
+    struct emit *e = &b->e;
+    int d = R(u->d, 4), op = u->sub;
+    if (!(u->live & F_ARITH)) {
+        e_shift_ri(e, 4, op, d, (uint8_t)u->imm);
+        b->fs = FS_HOST;                            /* (dead) */
+        b->af_bad = 0;
+        return;
+    }
+    e_mov_rr(e, 4, SCR, d);
+    e_shift_ri(e, 4, op, d, (uint8_t)u->imm);
+    e_pushfq(e);
+    e_pop(e, FLG);
+    e_alu_ri(e, 4, X_AND, FLG, F_CF | F_PF | F_ZF | F_SF);
+    if (op == X_SHL) {
+        e_mov_rr(e, 4, SCR, d);
+        e_shift_ri(e, 4, X_SHR, SCR, 31);
+        e_alu_rr(e, 4, X_XOR, SCR, FLG);
+    } else if (op == X_SHR) {
+        e_shift_ri(e, 4, X_SHR, SCR, 31);
+    }
+    if (op != X_SAR) {
+        e_alu_ri(e, 4, X_AND, SCR, 1);
+        e_shift_ri(e, 4, X_SHL, SCR, 11);
+        e_alu_rr(e, 4, X_OR, FLG, SCR);
+    }
+    b->fs = FS_R15;
+}
+
+/* IMUL r, r/m: CF = OF = the product does not fit; ZF, SF, PF from the low
+ * half; AF 0 (the interpreter's mul_flags). */
+static void u_imul(struct bk *b, const struct uop *u)
+{
+    struct emit *e = &b->e;
+    int d = R(u->d, u->size);
+    clobber(b, 0);
+    e_imul_rr(e, u->size, d, R(u->a, u->size));
+    if (!(u->live & F_ARITH)) { b->fs = FS_HOST; b->af_bad = 0; return; }
+    e_setcc(e, CC_B, SCR);
+    e_movx_rr(e, 0xb6, SCR, SCR);
+    e_test_rr(e, u->size, d, d);
+    e_pushfq(e);
+    e_pop(e, FLG);
+    e_alu_ri(e, 4, X_AND, FLG, F_ZF | F_SF | F_PF);
+    e_alu_rr(e, 4, X_OR, FLG, SCR);                 /* CF */
+    e_shift_ri(e, 4, X_SHL, SCR, 11);
+    e_alu_rr(e, 4, X_OR, FLG, SCR);                 /* OF */
+    b->fs = FS_R15;
+}
+
+static void u_lea(struct bk *b, const struct uop *u)
+{
+    const struct insn *i = &b->ir->b->insn[u->insn];
+    if (u->size == 4 && i->asz == 4) { effective_address(b, i, R(u->d, 4)); return; }
+    effective_address(b, i, SCR);
+    e_mov_rr(&b->e, u->size, R(u->d, u->size), SCR);
+}
+
+static void u_setcc(struct bk *b, const struct uop *u)
+{
+    int hcc = condition(b, u->cc);
+    e_setcc(&b->e, hcc, R(u->d, 1));
+}
+
+static void u_cmov(struct bk *b, const struct uop *u)
+{
+    int hcc = condition(b, u->cc);
+    e_cmov_rr(&b->e, u->size, hcc, R(u->d, u->size), R(u->a, u->size));
+}
+
+static void u_cdq(struct bk *b, const struct uop *u)
+{
+    if (u->size == 2) e_byte(&b->e, 0x66);
+    e_byte(&b->e, u->sub ? 0x99 : 0x98);
+}
+
+static void u_flagop(struct bk *b, const struct uop *u)
+{
+    struct emit *e = &b->e;
+    if (u->sub >= 3) {                              /* CLD/STD: DF is not an arithmetic flag */
+        clobber(b, u->live);
+        if (u->sub == 3) e_alu_mi(e, 4, X_AND, CPU(eflags), ~(uint32_t)F_DF);
+        else e_alu_mi(e, 4, X_OR, CPU(eflags), F_DF);
+        return;
+    }
+    if (b->fs & FS_HOST) {
+        e_byte(e, u->sub == 0 ? 0xf8 : u->sub == 1 ? 0xf9 : 0xf5);
+        b->fs = FS_HOST;
+        return;
+    }
+    flags_to_r15(b);
+    if (u->sub == 0) e_alu_ri(e, 4, X_AND, FLG, ~(uint32_t)F_CF);
+    else if (u->sub == 1) e_alu_ri(e, 4, X_OR, FLG, F_CF);
+    else e_alu_ri(e, 4, X_XOR, FLG, F_CF);
+    b->fs = FS_R15;
+}
+
+/* ---- control transfers ---- */
+
+/* scr = EIP + delta (the translate-time offset of a target) */
+static void eip_plus(struct bk *b, int reg, int32_t delta)
+{
+    e_load(&b->e, 4, reg, CPU(eip));
+    e_lea(&b->e, 4, reg, M(reg, delta));
+    if (code16(b)) e_movx_rr(&b->e, 0xb7, reg, reg);
+}
+
+static void u_limit(struct bk *b, const struct uop *u)
+{
+    struct emit *e = &b->e;
+    if (flat(b)) return;                            /* CS limit 4 GiB: nothing is beyond it */
+    int reg = T0;
+    if (u->flags & 1) {
+        eip_plus(b, SCR, (int32_t)(end_off(b, u->insn) + u->imm) - b->eip_off);
+        if (u->size == 2) e_movx_rr(e, 0xb7, SCR, SCR);
+        reg = SCR;
+    } else {
+        reg = R(u->a, 4);
+    }
+    e_alu_rm(e, 4, X_CMP, reg, SEGF(S_CS, limit));
+    to_stub(b, CC_A);
+}
+
+static void u_push_ret(struct bk *b, const struct uop *u)
+{
+    eip_plus(b, R(u->d, 4), (int32_t)end_off(b, u->insn) - b->eip_off);
+}
+
+static void u_spadj(struct bk *b, const struct uop *u)
+{
+    struct emit *e = &b->e;
+    int sp = hreg[R_ESP];
+    if (b->ir->mode & JIT_MODE_STACK32) { e_lea(e, 4, sp, M(sp, (int32_t)u->imm)); return; }
+    e_lea(e, 4, SCR, M(sp, (int32_t)u->imm));
+    e_mov_rr(e, 2, sp, SCR);
+}
+
+static void slot_ref(struct bk *b, int s, uint8_t *ref, int word)
+{
+    b->slot_refs[s][b->nslot_refs[s]].ref = ref;
+    b->slot_refs[s][b->nslot_refs[s]++].word = word;
+}
+
+/* Leaves the block for EIP = block start + target: straight into the next
+ * block's code when the slot for this exit holds it (the dispatcher fills
+ * the slot the first time), else through the dispatcher. Flags in r15. */
+static void exit_direct(struct bk *b, int32_t target)
+{
+    struct emit *e = &b->e;
+    const struct block *blk = b->ir->b;
+    flags_to_r15(b);
+    add_eip(b, target - b->eip_off);
+    uint32_t tphys = blk->phys + (uint32_t)target;
+    int same_page = blk->phys_page2 == ~0u && ((tphys ^ blk->phys) & ~0xfffu) == 0;
+    if (b->nslots == MAX_EXITS || (!same_page && !flat(b))) {
+        jmp_abs(e, b->env->exit_r15);
+        return;
+    }
+    int s = b->nslots++;
+    b->nslot_refs[s] = 0;
+    e_alu_mi(e, 2, X_CMP, CPU(intr_line), 0);      /* INTR or NMI pending: to the loop */
+    jcc_abs(e, CC_NE, b->env->exit_r15);
+    slot_ref(b, s, e_load_rip(e, SCR), 0);
+    e_test_rr(e, 8, SCR, SCR);
+    uint8_t *fill = e_jcc32(e, CC_E);
+    e_alu_mi(e, 4, X_CMP, M(SCR, BLK(native_key)), b->env->key);
+    jcc_abs(e, CC_NE, b->env->exit_r15);
+    e_alu_mi(e, 1, X_CMP, M(SCR, BLK(dead)), 0);
+    jcc_abs(e, CC_NE, b->env->exit_r15);
+    if (!same_page) {
+        /* another page: only while its mapping is the one the slot was filled under */
+        e_mov64_ri(e, R10, (uint64_t)(uintptr_t)&b->env->tlb->epoch);
+        e_load(e, 4, R10, M(R10, 0));
+        slot_ref(b, s, e_cmp_rip(e, R10), 8);
+        jcc_abs(e, CC_NE, b->env->exit_r15);
+        /* and only for the linear EIP it was filled for (aliased pages) */
+        e_load(e, 4, R10, CPU(eip));
+        slot_ref(b, s, e_cmp_rip(e, R10), 12);
+        jcc_abs(e, CC_NE, b->env->exit_r15);
+    }
+    e_store(e, 8, CPU(cur_block), SCR);
+    e_alu_mi(e, 8, X_ADD, CPU(engine_counts), 1);                  /* chained exits */
+    e_jmp_m(e, M(SCR, BLK(native_chain)));
+    e_patch_here(e, fill);
+    slot_ref(b, s, e_lea_rip(e, SCR), 0);
+    e_store(e, 8, CPU(chain_slot), SCR);
+    e_load(e, 4, R10, CPU(eip));
+    e_store(e, 4, CPU(chain_eip), R10);
+    jmp_abs(e, b->env->exit_r15);
+}
+
+static void u_jcc(struct bk *b, const struct uop *u)
+{
+    struct emit *e = &b->e;
+    int32_t taken = (int32_t)(end_off(b, u->insn) + u->imm), fall = (int32_t)end_off(b, u->insn);
+    int hcc = condition(b, u->cc);
+    uint8_t *jt = e_jcc32(e, hcc);
+    int fs = b->fs, af = b->af_bad, eo = b->eip_off;
+    exit_direct(b, fall);
+    e_patch_here(e, jt);
+    b->fs = fs; b->af_bad = af; b->eip_off = eo;
+    flags_to_r15(b);
+    if (!flat(b)) {
+        struct uop lim = *u;
+        lim.flags = 1;
+        u_limit(b, &lim);
+    }
+    exit_direct(b, taken);
+}
+
+static void u_jmp(struct bk *b, const struct uop *u)
+{
+    int32_t target = (int32_t)(end_off(b, u->insn) + u->imm);
+    flags_to_r15(b);
+    if (!flat(b) && !(u->flags & 2)) {                /* 2: CALL checked it before its push */
+        struct uop lim = *u;
+        lim.flags = 1;
+        u_limit(b, &lim);
+    }
+    exit_direct(b, target);
+}
+
+/* EIP = T0, then the jump cache: a hit for this linear EIP, made under the
+ * current TLB epoch, whose code is of this generation and mode, is entered
+ * directly. */
+static void u_jmpind(struct bk *b, const struct uop *u)
+{
+    struct emit *e = &b->e;
+    (void)u;
+    flags_to_r15(b);
+    e_store(e, 4, CPU(eip), T0);
+    e_alu_mi(e, 2, X_CMP, CPU(intr_line), 0);
+    jcc_abs(e, CC_NE, b->env->exit_r15);
+    e_mov_rr(e, 4, R8, T0);
+    if (!flat(b)) e_alu_rm(e, 4, X_ADD, R8, SEGF(S_CS, base));
+    e_mov_rr(e, 4, SCR, R8);
+    e_shift_ri(e, 4, X_SHR, SCR, JC_SHIFT);
+    e_alu_rr(e, 4, X_XOR, SCR, R8);
+    e_alu_ri(e, 4, X_AND, SCR, JC_SIZE - 1);
+    e_shift_ri(e, 4, X_SHL, SCR, 4);
+    e_mov64_ri(e, HOST, (uint64_t)(uintptr_t)b->env->jc);
+    e_alu_rm(e, 4, X_CMP, R8, MX(HOST, SCR, 0, 0));
+    jcc_abs(e, CC_NE, b->env->exit_r15);
+    e_mov64_ri(e, R10, (uint64_t)(uintptr_t)&b->env->tlb->epoch);
+    e_load(e, 4, R10, M(R10, 0));
+    e_alu_rm(e, 4, X_CMP, R10, MX(HOST, SCR, 0, 4));
+    jcc_abs(e, CC_NE, b->env->exit_r15);
+    e_load(e, 8, SCR, MX(HOST, SCR, 0, 8));
+    e_alu_mi(e, 4, X_CMP, M(SCR, BLK(native_key)), b->env->key);
+    jcc_abs(e, CC_NE, b->env->exit_r15);
+    e_alu_mi(e, 1, X_CMP, M(SCR, BLK(dead)), 0);
+    jcc_abs(e, CC_NE, b->env->exit_r15);
+    e_store(e, 8, CPU(cur_block), SCR);
+    e_alu_mi(e, 8, X_ADD, M(RBP, OFF(engine_counts) + 8), 1);     /* jump cache exits */
+    e_jmp_m(e, M(SCR, BLK(native_chain)));
+}
+
+static void u_helper(struct bk *b, const struct uop *u)
+{
+    flags_to_mem(b);
+    helper_call(b, u->insn);
+    if (u->sub) jmp_abs(&b->e, b->env->exit_mem);
+}
+
+/* ---- the block ---- */
+
+static int can_fault(const struct uop *u)
+{
+    return u->kind == U_ADDR || u->kind == U_ADDR_SP || u->kind == U_LIMIT;
+}
+
+static void one(struct bk *b, const struct uop *u)
+{
+    if (can_fault(u)) clobber(b, F_ARITH);
+    switch (u->kind) {
+    case U_MOV: u_mov(b, u); break;
+    case U_MOVX: u_movx(b, u); break;
+    case U_ALU: u_alu(b, u); break;
+    case U_INCDEC: u_incdec(b, u); break;
+    case U_NEG: u_neg(b, u); break;
+    case U_NOT: e_grp3_r(&b->e, u->size, 2, R(u->d, u->size)); break;
+    case U_SHIFT: clobber(b, 0); u_shift(b, u); break;
+    case U_IMUL: u_imul(b, u); break;
+    case U_LEA: u_lea(b, u); break;
+    case U_ADDR: u_addr(b, u); break;
+    case U_ADDR_SP: u_addr_sp(b, u); break;
+    case U_LOAD: u_load(b, u); break;
+    case U_STORE: u_store(b, u); break;
+    case U_SPADJ: u_spadj(b, u); break;
+    case U_SETCC: u_setcc(b, u); break;
+    case U_CMOV: u_cmov(b, u); break;
+    case U_CDQ: u_cdq(b, u); break;
+    case U_XCHG: e_xchg_rr(&b->e, u->size, R(u->d, u->size), R(u->a, u->size)); break;
+    case U_FLAGOP: u_flagop(b, u); break;
+    case U_HELPER: u_helper(b, u); break;
+    case U_LIMIT: u_limit(b, u); break;
+    case U_JCC: u_jcc(b, u); break;
+    case U_JMP: u_jmp(b, u); break;
+    case U_JMPIND: u_jmpind(b, u); break;
+    case U_EXIT: exit_direct(b, (int32_t)end_off(b, u->insn)); break;
+    case U_PUSH_RET: u_push_ret(b, u); break;
+    default: b->e.bad = 1; break;
+    }
+}
+
+/* The end of an instruction: its slow path (if it has one) joins here. */
+static void end_insn(struct bk *b, int leaves)
+{
+    if (!b->cur) return;
+    b->cur->join = leaves ? NULL : b->e.p;
+    b->cur->fs_join = b->fs;
+    b->cur->af_join = b->af_bad;
+    b->cur = NULL;
+}
+
+uint8_t *jit_backend_translate(struct emit *e, const struct ir *ir, const struct jit_env *env)
+{
+    struct bk b = { .e = *e, .ir = ir, .env = env, .fs = FS_R15, .k = 0 };
+    uint8_t *entry = b.e.p;
+    int n = ir->n_insns;
+    /* the whole block is charged at entry; without the budget for it, leave */
+    e_alu_mi(&b.e, 4, X_SUB, CPU(budget), (uint32_t)n);
+    uint8_t *short_budget = e_jcc32(&b.e, CC_L);
+    e_alu_mi(&b.e, 8, X_ADD, CPU(icount), (uint32_t)n);
+    for (int j = 0; j < ir->n; j++) {
+        const struct uop *u = &ir->u[j];
+        if (u->insn != b.k) { end_insn(&b, 0); b.k = u->insn; }
+        one(&b, u);
+        if (u->kind >= U_JCC && u->kind <= U_EXIT) break;
+        if (u->kind == U_HELPER && u->sub) break;
+    }
+    end_insn(&b, 1);
+    e_patch_here(&b.e, short_budget);
+    e_alu_mi(&b.e, 4, X_ADD, CPU(budget), (uint32_t)n);
+    jmp_abs(&b.e, env->exit_r15);
+    for (int s = 0; s < b.nstubs; s++) emit_stub(&b, &b.stubs[s]);
+    /* chain slots: 16 bytes each (the next block, the TLB epoch it was filled under) */
+    while ((uintptr_t)b.e.p & 15) e_byte(&b.e, 0xcc);
+    for (int s = 0; s < b.nslots; s++) {
+        for (int r = 0; r < b.nslot_refs[s]; r++)
+            e_patch(&b.e, b.slot_refs[s][r].ref, b.e.p + b.slot_refs[s][r].word);
+        e_u64(&b.e, 0);
+        e_u64(&b.e, 0);
+    }
+    *e = b.e;
+    return entry;
+}

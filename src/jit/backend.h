@@ -1,0 +1,46 @@
+/* The interface between the translator's machine-independent part (jit.c,
+ * frontend.c, liveness.c) and a host backend: the backend turns one block's
+ * IR into code that runs it, given the addresses it may bake in. */
+#ifndef RELIC_JIT_BACKEND_H
+#define RELIC_JIT_BACKEND_H
+#include <stdint.h>
+#include <assert.h>
+
+struct emit;
+struct ir;
+struct tlb;
+struct insn;
+
+/* The per-CPU jump cache: linear EIP -> block, valid under one TLB epoch. */
+#define JC_BITS 12
+#define JC_SIZE (1u << JC_BITS)
+#define JC_SHIFT 12
+struct jc_entry {
+    uint32_t lin;
+    uint32_t epoch;
+    struct block *b;
+};
+static inline unsigned jc_index(uint32_t lin) { return ((lin >> JC_SHIFT) ^ lin) & (JC_SIZE - 1); }
+
+struct jit_env {
+    struct tlb *tlb;
+    struct jc_entry *jc;
+    uint32_t key;                   /* native_key of code made now: generation << 8 | mode */
+    /* shared code in the buffer, in the coordinates the backend emits at */
+    const uint8_t *exit_r15;        /* leave: flags in r15, guest registers in host registers */
+    const uint8_t *exit_mem;        /* leave: flags in the CPU state */
+    const uint8_t *materialise;     /* call: lazy flags -> eflags, preserving every register */
+    /* counting (NULL when off) */
+    uint64_t *(*helper_counter)(void *opaque, const struct insn *i);
+    void *opaque;
+};
+_Static_assert(sizeof(struct jc_entry) == 16, "jump cache entries are 16 bytes");
+
+/* Emits b's code at e->p and returns its entry (chained blocks and the
+ * dispatcher's trampoline jump there). Chain slots (16 bytes each: the next
+ * block, the TLB epoch and linear EIP it was filled under) follow the code;
+ * a slot's address reaches the dispatcher in cpu->chain_slot. On
+ * e->overflow the caller retries in an emptied buffer; on e->bad the block
+ * is left to the interpreter. */
+uint8_t *jit_backend_translate(struct emit *e, const struct ir *ir, const struct jit_env *env);
+#endif
