@@ -11,9 +11,10 @@
  *   r15        guest arithmetic flags when held there, in EFLAGS bit positions
  * The guest's arithmetic flags are the host's own after a native
  * arithmetic instruction (x86 on x86: same definitions, same bits), kept
- * there while nothing clobbers them, saved to r15 (pushfq) before
- * something does while they are live, and written to the CPU state only
- * at block exits and helper calls. Guest registers live in host registers
+ * there while nothing clobbers them, saved to r15 (LAHF and SETO: PUSHF
+ * costs ten times more) before something does while they are live, and
+ * written to the CPU state only at block exits and helper calls. In r15
+ * they keep LAHF's layout: bits 8-15 SF ZF - AF - PF - CF, bit 0 OF. Guest registers live in host registers
  * across chained blocks and are stored at every exit to C.
  *
  * EIP in the CPU state holds the block's start (plus eip_off, a
@@ -40,6 +41,49 @@ _Static_assert(offsetof(struct cpu, nmi_pending) == offsetof(struct cpu, intr_li
 
 static const int hreg[8] = { RAX, RCX, RDX, RBX, R12, R13, RSI, RDI };
 enum { T0 = R14, T1 = R10, LIN = R8, HOST = R11, SCR = R9, FLG = R15 };
+
+/* An EFLAGS arithmetic mask in r15's layout */
+static uint32_t RF(uint32_t f) { return ((f & 0xff) << 8) | ((f & F_OF) ? 1 : 0); }
+
+/* r15 = the host's flags (LAHF's byte; guest EAX is in rax, so AH is borrowed) */
+static void e_save_host_flags(struct emit *e)
+{
+    e_mov_rr(e, 8, FLG, RAX);
+    e_byte(e, 0x9f);                                /* lahf */
+    e_xchg_rr(e, 8, FLG, RAX);
+    e_setcc(e, CC_O, FLG);
+}
+/* dst = r15's flags in EFLAGS layout (arithmetic bits only) */
+static void e_eflags_from_r15(struct emit *e, int dst, int tmp)
+{
+    e_mov_rr(e, 4, dst, FLG);
+    e_shift_ri(e, 4, X_SHR, dst, 8);
+    e_alu_ri(e, 4, X_AND, dst, F_ARITH & 0xff);
+    e_mov_rr(e, 4, tmp, FLG);
+    e_alu_ri(e, 4, X_AND, tmp, 1);
+    e_shift_ri(e, 4, X_SHL, tmp, 11);
+    e_alu_rr(e, 4, X_OR, dst, tmp);
+}
+/* r15 = the flags in the CPU state's eflags (which must not be lazy) */
+static void e_r15_from_eflags(struct emit *e, int tmp)
+{
+    e_load(e, 4, tmp, CPU(eflags));
+    e_movx_rr(e, 0xb6, FLG, tmp);
+    e_shift_ri(e, 4, X_SHL, FLG, 8);
+    e_shift_ri(e, 4, X_SHR, tmp, 11);
+    e_alu_ri(e, 4, X_AND, tmp, 1);
+    e_alu_rr(e, 4, X_OR, FLG, tmp);
+}
+/* eflags = r15's flags, lf_op = LF_NONE */
+static void e_r15_to_eflags(struct emit *e)
+{
+    e_eflags_from_r15(e, SCR, R10);
+    e_load(e, 4, R10, CPU(eflags));
+    e_alu_ri(e, 4, X_AND, R10, ~(uint32_t)F_ARITH);
+    e_alu_rr(e, 4, X_OR, R10, SCR);
+    e_store(e, 4, CPU(eflags), R10);
+    e_store_imm(e, 1, CPU(lf_op), LF_NONE);
+}
 
 /* Where the guest's arithmetic flags are (a set: any valid copy serves). */
 enum { FS_HOST = 1, FS_R15 = 2, FS_MEM = 4 };   /* none: only the CPU state, possibly lazy */
@@ -100,9 +144,8 @@ static void flags_to_r15(struct bk *b)
     struct emit *e = &b->e;
     if (b->fs & FS_R15) return;
     if (b->fs & FS_HOST) {
-        e_pushfq(e);
-        e_pop(e, FLG);
-        e_alu_ri(e, 4, X_AND, FLG, b->af_bad ? F_ARITH & ~(uint32_t)F_AF : F_ARITH);
+        e_save_host_flags(e);
+        if (b->af_bad) e_alu_ri(e, 4, X_AND, FLG, ~RF(F_AF));
         b->fs |= FS_R15;
         return;
     }
@@ -111,8 +154,7 @@ static void flags_to_r15(struct bk *b)
         e_patch(e, e->p, b->env->materialise);
         b->fs |= FS_MEM;
     }
-    e_load(e, 4, FLG, CPU(eflags));
-    e_alu_ri(e, 4, X_AND, FLG, F_ARITH);
+    e_r15_from_eflags(e, SCR);
     b->fs |= FS_R15;
 }
 
@@ -122,11 +164,7 @@ static void flags_to_mem(struct bk *b)
     struct emit *e = &b->e;
     if (!b->fs || (b->fs & FS_MEM)) return;
     flags_to_r15(b);
-    e_load(e, 4, SCR, CPU(eflags));
-    e_alu_ri(e, 4, X_AND, SCR, ~(uint32_t)F_ARITH);
-    e_alu_rr(e, 4, X_OR, SCR, FLG);
-    e_store(e, 4, CPU(eflags), SCR);
-    e_store_imm(e, 1, CPU(lf_op), LF_NONE);
+    e_r15_to_eflags(e);
     b->fs |= FS_MEM;
 }
 
@@ -135,7 +173,8 @@ static void flags_to_host(struct bk *b)
 {
     if (b->fs & FS_HOST) return;
     flags_to_r15(b);
-    e_push(&b->e, FLG);
+    e_eflags_from_r15(&b->e, SCR, R10);
+    e_push(&b->e, SCR);
     e_popfq(&b->e);
     b->fs |= FS_HOST;
     b->af_bad = 0;
@@ -154,20 +193,20 @@ static int cond_from_r15(struct bk *b, int cc)
     struct emit *e = &b->e;
     int neg = cc & 1;
     switch (cc >> 1) {
-    case 0: e_test_ri(e, 4, FLG, F_OF); break;
-    case 1: e_test_ri(e, 4, FLG, F_CF); break;
-    case 2: e_test_ri(e, 4, FLG, F_ZF); break;
-    case 3: e_test_ri(e, 4, FLG, F_CF | F_ZF); break;
-    case 4: e_test_ri(e, 4, FLG, F_SF); break;
-    case 5: e_test_ri(e, 4, FLG, F_PF); break;
+    case 0: e_test_ri(e, 4, FLG, RF(F_OF)); break;
+    case 1: e_test_ri(e, 4, FLG, RF(F_CF)); break;
+    case 2: e_test_ri(e, 4, FLG, RF(F_ZF)); break;
+    case 3: e_test_ri(e, 4, FLG, RF(F_CF | F_ZF)); break;
+    case 4: e_test_ri(e, 4, FLG, RF(F_SF)); break;
+    case 5: e_test_ri(e, 4, FLG, RF(F_PF)); break;
     default:                                        /* L/GE: SF != OF; LE/G: ZF or SF != OF */
         e_mov_rr(e, 4, SCR, FLG);
-        e_shift_ri(e, 4, X_SHR, SCR, 4);            /* OF (bit 11) to bit 7, beside SF */
+        e_shift_ri(e, 4, X_SHR, SCR, 15);           /* SF (bit 15) to bit 0, beside OF */
         e_alu_rr(e, 4, X_XOR, SCR, FLG);
-        e_alu_ri(e, 4, X_AND, SCR, F_SF);
+        e_alu_ri(e, 4, X_AND, SCR, 1);
         if ((cc >> 1) == 7) {
             e_mov_rr(e, 4, R10, FLG);               /* r10 (V_T1) is never live at a condition */
-            e_alu_ri(e, 4, X_AND, R10, F_ZF);
+            e_alu_ri(e, 4, X_AND, R10, RF(F_ZF));
             e_alu_rr(e, 4, X_OR, SCR, R10);
         }
         break;
@@ -189,7 +228,7 @@ static void carry_to_host(struct bk *b)
 {
     if (b->fs & FS_HOST) return;
     flags_to_r15(b);
-    e_bt_ri(&b->e, FLG, 0);
+    e_bt_ri(&b->e, FLG, 8);
 }
 
 /* ---- guest state in registers ---- */
@@ -447,19 +486,19 @@ static void u_shift(struct bk *b, const struct uop *u)
     }
     e_mov_rr(e, 4, SCR, d);
     e_shift_ri(e, 4, op, d, (uint8_t)u->imm);
-    e_pushfq(e);
-    e_pop(e, FLG);
-    e_alu_ri(e, 4, X_AND, FLG, F_CF | F_PF | F_ZF | F_SF);
-    if (op == X_SHL) {
+    e_save_host_flags(e);
+    e_alu_ri(e, 4, X_AND, FLG, RF(F_CF | F_PF | F_ZF | F_SF));
+    if (op == X_SHL) {                              /* OF = sign of the result ^ CF */
         e_mov_rr(e, 4, SCR, d);
         e_shift_ri(e, 4, X_SHR, SCR, 31);
-        e_alu_rr(e, 4, X_XOR, SCR, FLG);
-    } else if (op == X_SHR) {
+        e_mov_rr(e, 4, R10, FLG);
+        e_shift_ri(e, 4, X_SHR, R10, 8);
+        e_alu_rr(e, 4, X_XOR, SCR, R10);
+    } else if (op == X_SHR) {                       /* OF = sign of the operand */
         e_shift_ri(e, 4, X_SHR, SCR, 31);
     }
     if (op != X_SAR) {
         e_alu_ri(e, 4, X_AND, SCR, 1);
-        e_shift_ri(e, 4, X_SHL, SCR, 11);
         e_alu_rr(e, 4, X_OR, FLG, SCR);
     }
     b->fs = FS_R15;
@@ -477,12 +516,11 @@ static void u_imul(struct bk *b, const struct uop *u)
     e_setcc(e, CC_B, SCR);
     e_movx_rr(e, 0xb6, SCR, SCR);
     e_test_rr(e, u->size, d, d);
-    e_pushfq(e);
-    e_pop(e, FLG);
-    e_alu_ri(e, 4, X_AND, FLG, F_ZF | F_SF | F_PF);
-    e_alu_rr(e, 4, X_OR, FLG, SCR);                 /* CF */
-    e_shift_ri(e, 4, X_SHL, SCR, 11);
+    e_save_host_flags(e);
+    e_alu_ri(e, 4, X_AND, FLG, RF(F_ZF | F_SF | F_PF));
     e_alu_rr(e, 4, X_OR, FLG, SCR);                 /* OF */
+    e_shift_ri(e, 4, X_SHL, SCR, 8);
+    e_alu_rr(e, 4, X_OR, FLG, SCR);                 /* CF */
     b->fs = FS_R15;
 }
 
@@ -527,9 +565,9 @@ static void u_flagop(struct bk *b, const struct uop *u)
         return;
     }
     flags_to_r15(b);
-    if (u->sub == 0) e_alu_ri(e, 4, X_AND, FLG, ~(uint32_t)F_CF);
-    else if (u->sub == 1) e_alu_ri(e, 4, X_OR, FLG, F_CF);
-    else e_alu_ri(e, 4, X_XOR, FLG, F_CF);
+    if (u->sub == 0) e_alu_ri(e, 4, X_AND, FLG, ~RF(F_CF));
+    else if (u->sub == 1) e_alu_ri(e, 4, X_OR, FLG, RF(F_CF));
+    else e_alu_ri(e, 4, X_XOR, FLG, RF(F_CF));
     b->fs = FS_R15;
 }
 
@@ -698,6 +736,37 @@ static void u_helper(struct bk *b, const struct uop *u)
     flags_to_mem(b);
     helper_call(b, u->insn);
     if (u->sub) jmp_abs(&b->e, b->env->exit_mem);
+}
+
+/* ---- shared code ---- */
+
+void jit_backend_trampolines(struct emit *e, struct jit_trampolines *t)
+{
+    static const int saved[6] = { RBX, RBP, R12, R13, R14, R15 };
+    t->enter = e->p;                                /* enter(cpu, code) */
+    for (int k = 0; k < 6; k++) e_push(e, saved[k]);
+    e_alu_ri(e, 8, X_SUB, RSP, 8);                  /* calls from blocks see a 16-byte aligned stack */
+    e_mov_rr(e, 8, RBP, RDI);
+    e_mov_rr(e, 8, R8, RSI);
+    load_regs(e);
+    e_r15_from_eflags(e, SCR);                      /* the dispatcher materialised them */
+    e_jmp_r(e, R8);
+
+    t->exit_r15 = e->p;                             /* flags in r15 into eflags, then as exit_mem */
+    e_r15_to_eflags(e);
+    t->exit_mem = e->p;
+    store_regs(e);
+    e_alu_ri(e, 8, X_ADD, RSP, 8);
+    for (int k = 5; k >= 0; k--) e_pop(e, saved[k]);
+    e_ret(e);
+
+    t->materialise = e->p;                          /* called: keeps every register but the host flags */
+    static const int volatile_regs[9] = { RAX, RCX, RDX, RSI, RDI, R8, R9, R10, R11 };
+    for (int k = 0; k < 9; k++) e_push(e, volatile_regs[k]);
+    e_mov_rr(e, 8, RDI, RBP);
+    call_abs(e, (const void *)flags_materialise);
+    for (int k = 8; k >= 0; k--) e_pop(e, volatile_regs[k]);
+    e_ret(e);
 }
 
 /* ---- the block ---- */

@@ -36,6 +36,13 @@ struct jit_env {
 };
 _Static_assert(sizeof(struct jc_entry) == 16, "jump cache entries are 16 bytes");
 
+/* The shared code at the start of the buffer, emitted by the backend. */
+struct jit_trampolines {
+    const uint8_t *enter;           /* void enter(struct cpu *, const void *code): from C into a block */
+    const uint8_t *exit_r15, *exit_mem, *materialise;   /* see struct jit_env */
+};
+void jit_backend_trampolines(struct emit *e, struct jit_trampolines *t);
+
 /* Emits b's code at e->p and returns its entry (chained blocks and the
  * dispatcher's trampoline jump there). Chain slots (16 bytes each: the next
  * block, the TLB epoch and linear EIP it was filled under) follow the code;

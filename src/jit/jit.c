@@ -9,6 +9,9 @@
 #include "../cpu/exec.h"
 #include "../cpu/block.h"
 #include <errno.h>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,60 +38,26 @@ enum { CNT_CHAINED, CNT_JUMP_CACHE };
 int jit_available(void)
 {
 #if defined(__x86_64__)
-    return 1;
+    /* the backend keeps flags with LAHF, which the first x86-64 CPUs lacked in 64-bit mode */
+    unsigned a, b, c, d;
+    return __get_cpuid(0x80000001u, &a, &b, &c, &d) && (c & 1);
 #else
     return 0;
 #endif
 }
 
 #if defined(__x86_64__)
-#define OFF(f) ((int32_t)offsetof(struct cpu, f))
-
-static const int guest_hreg[8] = { RAX, RCX, RDX, RBX, R12, R13, RSI, RDI };
-
-/* The shared code at the start of the buffer: enter(cpu, code) from C,
- * the two exits back to C, and the lazy-flags call. */
+/* The shared code at the start of the buffer (the backend's trampolines). */
 static void make_trampolines(struct jit *j)
 {
     struct emit e = { j->cb.rw, j->cb.rw + j->cb.size, 0, 0 };
-    uint8_t *enter = e.p;
-    static const int saved[6] = { RBX, RBP, R12, R13, R14, R15 };
-    for (int k = 0; k < 6; k++) e_push(&e, saved[k]);
-    e_alu_ri(&e, 8, X_SUB, RSP, 8);                 /* calls from blocks see a 16-byte aligned stack */
-    e_mov_rr(&e, 8, RBP, RDI);
-    e_mov_rr(&e, 8, R9, RSI);
-    for (int r = 0; r < 8; r++) e_load(&e, 4, guest_hreg[r], M(RBP, OFF(reg) + 4 * r));
-    e_load(&e, 4, R15, M(RBP, OFF(eflags)));
-    e_alu_ri(&e, 4, X_AND, R15, F_ARITH);
-    e_jmp_r(&e, R9);
-
-    j->exit_r15 = e.p;                              /* flags in r15 into eflags, then as exit_mem */
-    e_load(&e, 4, R9, M(RBP, OFF(eflags)));
-    e_alu_ri(&e, 4, X_AND, R9, ~(uint32_t)F_ARITH);
-    e_alu_ri(&e, 4, X_AND, R15, F_ARITH);
-    e_alu_rr(&e, 4, X_OR, R9, R15);
-    e_store(&e, 4, M(RBP, OFF(eflags)), R9);
-    e_store_imm(&e, 1, M(RBP, OFF(lf_op)), LF_NONE);
-    j->exit_mem = e.p;
-    for (int r = 0; r < 8; r++) e_store(&e, 4, M(RBP, OFF(reg) + 4 * r), guest_hreg[r]);
-    e_alu_ri(&e, 8, X_ADD, RSP, 8);
-    for (int k = 5; k >= 0; k--) e_pop(&e, saved[k]);
-    e_ret(&e);
-
-    j->materialise = e.p;                           /* called: keeps every register but the flags */
-    static const int volatile_regs[9] = { RAX, RCX, RDX, RSI, RDI, R8, R9, R10, R11 };
-    for (int k = 0; k < 9; k++) e_push(&e, volatile_regs[k]);
-    e_mov_rr(&e, 8, RDI, RBP);
-    void (*fn)(struct cpu *) = flags_materialise;
-    uint64_t a;
-    memcpy(&a, &fn, sizeof a);
-    e_mov64_ri(&e, RAX, a);
-    e_call_r(&e, RAX);
-    for (int k = 8; k >= 0; k--) e_pop(&e, volatile_regs[k]);
-    e_ret(&e);
-
+    struct jit_trampolines t;
+    jit_backend_trampolines(&e, &t);
+    j->exit_r15 = t.exit_r15;
+    j->exit_mem = t.exit_mem;
+    j->materialise = t.materialise;
     j->cb.used = ((size_t)(e.p - j->cb.rw) + 15) & ~(size_t)15;
-    void *x = codebuf_exec(&j->cb, enter);
+    void *x = codebuf_exec(&j->cb, t.enter);
     memcpy(&j->enter, &x, sizeof x);
 }
 
@@ -253,6 +222,7 @@ void jit_detach(struct cpu *c)
     struct jit *j = c->engine;
     if (!j)
         return;
+    if (getenv("RELIC_JIT_DUMP")) { FILE *f = fopen(getenv("RELIC_JIT_DUMP"), "wb"); if (f) { fwrite(j->cb.rw, 1, j->cb.used, f); fclose(f); } }
     codebuf_free(&j->cb);
     free(j);
     c->engine = NULL;
