@@ -36,9 +36,31 @@ enum {
     OP_W16   = 1 << 9,    /* operand size fixed at 16 bits */
     OP_PMONLY= 1 << 10,   /* #UD in real and v86 mode (checked by the handler) */
     OP_RMREG = 1 << 11,   /* ModRM.rm is a register whatever ModRM.mod says (MOV CRn/DRn) */
+    OP_FLCOND= 1 << 12,   /* fl_write happens only for some operand values (see below) */
 };
 
-/* Flag bits for the flags columns: the EFLAGS arithmetic bits. */
+/* The flag columns hold EFLAGS arithmetic bits (CF PF AF ZF SF OF, the F_*
+ * values); the translator computes per-block flag liveness from them.
+ *  fl_read:  flags whose incoming value the instruction uses: a condition
+ *            (Jcc, SETcc, CMOVcc, FCMOVcc, LOOPE/LOOPNE, INTO), an operand
+ *            (ADC/SBB, RCL/RCR, SALC, CMC, DAA/DAS: CF and AF, AAA/AAS: AF),
+ *            or a store of EFLAGS (LAHF, PUSHF, INT n, and the far transfers
+ *            and IRET that may switch tasks and so save EFLAGS in the TSS).
+ *            Keeping a flag unchanged is not a read (INC/DEC keep CF), nor
+ *            is the EFLAGS image an exception pushes: a faulting
+ *            instruction needs all flags current whatever its row says.
+ *  fl_write: flags the instruction may change, with defined or undefined
+ *            values (SAHF: SF ZF AF PF CF; POPF, IRET and task switches:
+ *            all six). A flag outside fl_write keeps its value.
+ *  fl_undef: the part of fl_write the SDM leaves undefined for some operand
+ *            values or operand size the row allows (SHL by CL: CF only when
+ *            the count reaches the operand width).
+ *  OP_FLCOND in `form`: the row writes fl_write only for some operand
+ *            values, so for liveness it does not kill the earlier value: a
+ *            masked shift or rotate count of 0 (by CL, or by an imm8 the
+ *            translator can inspect itself), SHLD/SHRD likewise, REP
+ *            CMPS/SCAS with eCX = 0, INT n and far JMP/CALL that write
+ *            EFLAGS only through a task switch. */
 struct opinfo {
     const char *name;
     exec_fn exec;
