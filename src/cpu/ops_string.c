@@ -345,6 +345,10 @@ static void run_string(struct cpu *c, const struct insn *i, iter_fn one, run_fn 
         next(c, i);
         return;
     }
+    /* RF, set when this REP was suspended, lasts until it resumes (the
+     * interpreter's step mode clears it too; an engine that runs the REP
+     * outside step mode relies on this) */
+    c->eflags &= ~F_RF;
     /* single-step traps after each iteration (with RF = 1 in the #DB frame
      * until the last); so do data and I/O breakpoint hits (dr6_pending) */
     int tf = (c->eflags & F_TF) != 0;
