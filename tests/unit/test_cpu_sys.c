@@ -13,7 +13,9 @@
  * the trace_int hook and land on a HLT at 0x9000. They cover what the
  * ROMs in tests/roms/sys do not: CPUID, CR4/CR0 checks, DR4/DR5, general
  * detect, I/O breakpoints, MSRs, RF in fault frames, SGDT with a 16-bit
- * operand, precise faults in a call gate's stack switch, LAR/LSL of a TSS.
+ * operand, precise faults in a call gate's stack switch, LAR/LSL of a TSS,
+ * REP string instructions (budget stops, events between iterations,
+ * overlapping and aliased copies, precise faults inside a page-at-a-time run).
  *
  * ROM mode exits with the ROM's status, 2 if it ran out of instructions,
  * 3 on a triple fault (shutdown), 4 if it halted. */
