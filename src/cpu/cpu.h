@@ -77,7 +77,8 @@ struct cpu {
     uint8_t stack32;          /* SS.B: stack pointer is ESP */
     uint8_t pmode, v86;       /* CR0.PE, EFLAGS.VM */
     uint8_t halted;
-    int32_t budget;           /* instructions left before returning to the machine */
+    int32_t budget;           /* units of work left before returning to the machine: one an
+                                 instruction, one a REP string iteration (ops_string.c) */
     struct seg seg[6];
 
     /* system state */
@@ -127,7 +128,8 @@ struct cpu {
     int tlb_has_large;
     struct block_cache *bc;
 
-    uint64_t icount;          /* instructions retired */
+    uint64_t icount;          /* units of work retired, counted as budget is: a REP string
+                                 instruction of n iterations counts n (1 when n = 0) */
     /* the engine that runs decoded blocks: NULL for the interpreter; the
      * translator (src/jit) installs itself here and falls back to
      * cpu_interp_block for what it does not run */

@@ -45,7 +45,7 @@
 #define RAM_SIZE (16u << 20)
 #define RAM_PAGES (RAM_SIZE >> 12)
 #define FLUSH_EVERY 500          /* tests between block cache flushes (the arena must never fill mid-test) */
-#define BUDGET_286 200           /* instructions (REP chunks count as one) to reach the HLT */
+#define BUDGET_286 200           /* instructions (a REP iteration counts as one) to reach the HLT */
 
 /* ------------------------------------------------------------------ test records */
 
@@ -742,7 +742,9 @@ static int run_test(struct rig *g, const struct test *t, const char *file_op, co
         ex = cpu_run(c, BUDGET_286);
     } else {
         int strop = (s.op >= 0xa4 && s.op <= 0xa7) || (s.op >= 0xaa && s.op <= 0xaf);
-        for (int k = 0; k < 64; k++) {
+        /* a budget of 1 runs one instruction, or one iteration of a REP
+         * (which then stays on itself): up to CX = FFFFh of them */
+        for (int k = 0; k <= 0x10000; k++) {
             ex = cpu_run(c, 1);
             if (ex != CPU_EXIT_BUDGET || !strop || !s.rep || g->nvec) break;
             if (c->seg[S_CS].sel != t->ri[RCS] || c->eip != t->ri[RIP]) break;

@@ -13,7 +13,9 @@
  * the trace_int hook and land on a HLT at 0x9000. They cover what the
  * ROMs in tests/roms/sys do not: CPUID, CR4/CR0 checks, DR4/DR5, general
  * detect, I/O breakpoints, MSRs, RF in fault frames, SGDT with a 16-bit
- * operand, precise faults in a call gate's stack switch, LAR/LSL of a TSS.
+ * operand, precise faults in a call gate's stack switch, LAR/LSL of a TSS,
+ * REP string instructions (budget stops, events between iterations,
+ * overlapping and aliased copies, precise faults inside a page-at-a-time run).
  *
  * ROM mode exits with the ROM's status, 2 if it ran out of instructions,
  * 3 on a triple fault (shutdown), 4 if it halted. */
@@ -363,6 +365,264 @@ static void test_precise(struct rig *r)
     CHECKEQ(phys_read(&r->pm, STACK0 - 2, 2), SEL_D3);
 }
 
+/* ------------------------------------------------------------ REP string instructions
+ * Expected values from the SDM's definition of a REP: iterations one at a
+ * time (read the element, write it, step the index registers, count ECX
+ * down), interruptible between iterations with EIP on the first prefix. */
+
+/* Loads code (followed by HLT) at CODE and runs it with the given budget. */
+static void load_code(struct rig *r, const uint8_t *code, int n)
+{
+    for (int k = 0; k < n; k++) phys_write(&r->pm, CODE + (uint32_t)k, code[k], 1);
+    phys_write(&r->pm, CODE + (uint32_t)n, 0xf4, 1);
+    r->cpu.eip = CODE;
+    r->cpu.halted = 0;
+    ev.n = 0;
+}
+#define LOAD(...) load_code(r, (const uint8_t[]){ __VA_ARGS__ }, (int)sizeof((const uint8_t[]){ __VA_ARGS__ }))
+
+static void fill_pattern(struct rig *r, uint32_t a, uint32_t len, uint8_t seed)
+{
+    for (uint32_t k = 0; k < len; k++) phys_write(&r->pm, a + k, (uint8_t)(seed + k * 7), 1);
+}
+
+/* The SDM's MOVS, element by element, on a copy of guest memory. */
+static void model_movs(uint8_t *m, uint32_t si, uint32_t di, uint32_t n, int size, int down)
+{
+    for (uint32_t k = 0; k < n; k++) {
+        uint8_t e[4];
+        memcpy(e, m + si, (size_t)size);
+        memcpy(m + di, e, (size_t)size);
+        si += down ? (uint32_t)-size : (uint32_t)size;
+        di += down ? (uint32_t)-size : (uint32_t)size;
+    }
+}
+
+enum { REP_LO = 0x4000, REP_HI = 0x9000 };  /* the window the copy tests use (HANDLER is above) */
+
+/* rep movs of n elements of `size` from si to di (DF = down) against the model. */
+static void check_movs(struct rig *r, uint32_t si, uint32_t di, uint32_t n, int size, int down)
+{
+    struct cpu *c = &r->cpu;
+    static uint8_t want[REP_HI], got[REP_HI];
+    setup_pm(r, 0);
+    fill_pattern(r, REP_LO, REP_HI - REP_LO - 0x100, (uint8_t)(si ^ di ^ n));
+    phys_read_buf(&r->pm, 0, want, sizeof want);
+    model_movs(want, si, di, n, size, down);
+    c->reg[R_ESI] = si;
+    c->reg[R_EDI] = di;
+    c->reg[R_ECX] = n;
+    if (down) c->eflags |= F_DF;
+    if (size == 2) LOAD(0x66, 0xf3, 0xa5);
+    else LOAD(0xf3, size == 1 ? 0xa4 : 0xa5);
+    cpu_run(c, 1000000);
+    phys_read_buf(&r->pm, 0, got, sizeof got);
+    CHECKEQ(c->eip, CODE + (size == 2 ? 4 : 3));
+    CHECKEQ(c->reg[R_ECX], 0);
+    uint32_t bytes = n * (uint32_t)size;
+    CHECKEQ(c->reg[R_ESI], down ? si - bytes : si + bytes);
+    CHECKEQ(c->reg[R_EDI], down ? di - bytes : di + bytes);
+    CHECK(memcmp(got + REP_LO, want + REP_LO, REP_HI - REP_LO - 0x100) == 0);
+}
+
+static void test_rep_copy(struct rig *r)
+{
+    cur_test = "REP MOVS copies as the SDM defines";
+    /* overlapping forward with dst just above src replicates the pattern;
+     * backward with dst just below; element sizes that straddle pages */
+    check_movs(r, 0x5000, 0x5001, 100, 1, 0);
+    check_movs(r, 0x5100, 0x50ff, 100, 1, 1);
+    check_movs(r, 0x5ff0, 0x5ff1, 0x1800, 1, 0);          /* crosses two pages */
+    check_movs(r, 0x4ffe, 0x5001, 0x900, 4, 0);           /* dwords overlapping by 3 bytes */
+    check_movs(r, 0x7ffe, 0x7ffc, 0x900, 4, 1);           /* backward, dst 4 below: replicates */
+    check_movs(r, 0x4f03, 0x6000, 0x700, 2, 0);           /* disjoint, odd alignment */
+    check_movs(r, 0x6000, 0x5ffe, 0x900, 4, 0);           /* dst below src: memmove-like */
+    check_movs(r, 0x7003, 0x7007, 0x500, 4, 1);           /* backward, dst above src */
+    check_movs(r, 0x6000, 0x6000, 0x400, 4, 0);           /* onto itself */
+}
+
+/* Identity paging of the first 4 MiB with a second linear view of the
+ * page at `alias_phys` at linear ALIAS, and the page at linear `absent`
+ * not present (0 for none). */
+enum { PD = 0x20000, PT = 0x21000, ALIAS = 0x123000 };
+static void setup_paging(struct rig *r, uint32_t alias_phys, uint32_t absent)
+{
+    struct cpu *c = &r->cpu;
+    wr32(r, PD, PT | 3);
+    for (uint32_t k = 1; k < 1024; k++) wr32(r, PD + 4 * k, 0);
+    for (uint32_t k = 0; k < 1024; k++) wr32(r, PT + 4 * k, k << 12 | 3);
+    wr32(r, PT + 4 * (ALIAS >> 12), alias_phys | 3);
+    if (absent) wr32(r, PT + 4 * (absent >> 12), 0);
+    c->cr3 = PD;
+    c->cr0 |= CR0_PG;
+    cpu_tlb_flush(c, 0);
+}
+
+static void test_rep_paging(struct rig *r)
+{
+    struct cpu *c = &r->cpu;
+    cur_test = "REP MOVS through two linear views of one page";
+    /* linearly disjoint, physically dst = src + 4: the dword at 0x5000 is
+     * replicated over the page, as element-by-element copying does */
+    setup_pm(r, 0);
+    fill_pattern(r, 0x5000, 0x1000, 1);
+    uint32_t first = rd32(r, 0x5000);
+    setup_paging(r, 0x5000, 0);
+    c->reg[R_ESI] = 0x5000;
+    c->reg[R_EDI] = ALIAS + 4;
+    c->reg[R_ECX] = 1000;
+    LOAD(0xf3, 0xa5);
+    cpu_run(c, 100000);
+    CHECKEQ(c->eip, CODE + 3);
+    int same = 1;
+    for (uint32_t a = 0x5000; a < 0x5000 + 4 * 1001; a += 4) same &= rd32(r, a) == first;
+    CHECK(same);
+    CHECK(rd32(r, 0x5000 + 4 * 1001) != first);
+
+    cur_test = "a #PF in the middle of a REP is precise";
+    /* dwords from 0x4000 to 0x5002 on: the element at 0x6ffe straddles into
+     * the absent page at 0x7000; the fault leaves the registers as after the
+     * element before it, and everything before it copied */
+    for (int k = 0; k < 2; k++) {
+        uint32_t di = k ? 0x5002 : 0x5000;
+        setup_pm(r, 0);
+        fill_pattern(r, 0x4000, 0x1000, 3);
+        setup_paging(r, 0x5000, 0x7000);
+        c->reg[R_ESI] = 0x4000 - 0x1000;        /* the source spans two present pages */
+        c->reg[R_EDI] = di;
+        c->reg[R_ECX] = 0x2000;
+        fill_pattern(r, 0x3000, 0x1000, 5);
+        LOAD(0x2e, 0xf3, 0xa5);                  /* cs rep movsd: the saved EIP is the first prefix */
+        cpu_run(c, 100000);
+        ONE_EVENT(EX_PF, PFEC_W);
+        CHECKEQ(c->cr2, 0x7000);
+        CHECKEQ(rd32(r, STACK0 - 12), CODE);
+        uint32_t done = (0x7000 - di) / 4;
+        CHECKEQ(c->reg[R_ECX], 0x2000 - done);
+        CHECKEQ(c->reg[R_ESI], 0x3000 + 4 * done);
+        CHECKEQ(c->reg[R_EDI], di + 4 * done);
+        CHECKEQ(rd32(r, di), rd32(r, 0x3000));
+        CHECKEQ(rd32(r, di + 4 * (done - 1)), rd32(r, 0x3000 + 4 * (done - 1)));
+        c->cr0 &= ~CR0_PG;
+        cpu_tlb_flush(c, 0);
+    }
+    /* the source's #GP (past DS's limit) comes before the destination's #PF */
+    setup_pm(r, 0);
+    setup_paging(r, 0x5000, 0x7000);
+    c->seg[S_DS].limit = 0x1fff;
+    c->reg[R_ESI] = 0x2000;
+    c->reg[R_EDI] = 0x7000;
+    c->reg[R_ECX] = 16;
+    LOAD(0xf3, 0xa5);
+    cpu_run(c, 100000);
+    ONE_EVENT(EX_GP, 0);
+    CHECKEQ(c->reg[R_ECX], 16);
+}
+
+/* INTA for the interrupt tests: vector 0x40 */
+static int ack_irq(void *o) { (void)o; return 0x40; }
+
+static void test_rep_budget(struct rig *r)
+{
+    struct cpu *c = &r->cpu;
+    cur_test = "REP stops between iterations when the budget runs out";
+    setup_pm(r, 0);
+    fill_pattern(r, 0x5000, 0x1000, 9);
+    c->reg[R_ESI] = 0x5000;
+    c->reg[R_EDI] = 0x7000;
+    c->reg[R_ECX] = 1000;
+    LOAD(0x2e, 0xf3, 0xa5);                      /* cs rep movsd */
+    uint64_t ic = c->icount;
+    CHECKEQ(cpu_run(c, 10), CPU_EXIT_BUDGET);
+    CHECKEQ(c->budget, 0);
+    CHECKEQ(c->icount - ic, 10);                 /* one unit an iteration */
+    CHECKEQ(c->eip, CODE);                       /* on the first prefix */
+    CHECKEQ(c->reg[R_ECX], 990);
+    CHECKEQ(c->reg[R_ESI], 0x5000 + 40);
+    CHECKEQ(c->reg[R_EDI], 0x7000 + 40);
+    CHECKEQ(rd32(r, 0x7000 + 36), rd32(r, 0x5000 + 36));
+    CHECK(rd32(r, 0x7000 + 40) != rd32(r, 0x5000 + 40));
+    CHECKEQ(ev.n, 0);
+
+    cur_test = "an interrupt between REP iterations";
+    /* served with EIP on the REP and RF = 1 in its frame (SDM vol. 3
+     * 17.3.1.1); IRET resumes the REP, which finishes */
+    wr32(r, IDT + 8 * 0x40, (uint32_t)SEL_C0 << 16 | 0x9100);
+    phys_write(&r->pm, 0x9100, 0xcf, 1);         /* iretd */
+    c->eflags |= F_IF;
+    c->intr_line = 1;
+    c->intr_ack = ack_irq;
+    CHECKEQ(cpu_run(c, 1), CPU_EXIT_BUDGET);     /* the interrupt, then IRET's unit */
+    c->intr_line = 0;
+    ONE_EVENT(0x40, -1);
+    CHECKEQ(rd32(r, STACK0 - 12), CODE);
+    CHECK(rd32(r, STACK0 - 4) & F_RF);
+    CHECKEQ(c->reg[R_ECX], 990);
+    CHECKEQ(cpu_run(c, 100000), CPU_EXIT_HLT);
+    CHECKEQ(c->eip, CODE + 4);
+    CHECKEQ(c->reg[R_ECX], 0);
+    CHECKEQ(c->reg[R_EDI], 0x7000 + 4000);
+    CHECKEQ(rd32(r, 0x7000 + 3996), rd32(r, 0x5000 + 3996));
+    CHECKEQ(c->eflags & F_RF, 0);
+    c->intr_ack = NULL;
+
+    cur_test = "single-step traps after each REP iteration";
+    setup_pm(r, 0);
+    c->reg[R_EDI] = 0x7000;
+    c->reg[R_ECX] = 3;
+    c->eflags |= F_TF;
+    LOAD(0xf3, 0xaa);                            /* rep stosb */
+    cpu_run(c, 50);
+    ONE_EVENT(EX_DB, -1);
+    CHECKEQ(c->reg[R_ECX], 2);
+    CHECKEQ(rd32(r, STACK0 - 12), CODE);
+    CHECK(rd32(r, STACK0 - 4) & F_RF);           /* not the last iteration */
+
+    cur_test = "REP with 16-bit addressing wraps its index registers";
+    setup_pm(r, 0);
+    c->reg[R_EDI] = 0xabcdfff0;
+    c->reg[R_ECX] = 0x12340020;
+    c->reg[R_EAX] = 0x5a;
+    for (uint32_t a = 0; a < 0x20; a += 4) wr32(r, a, 0);
+    LOAD(0x67, 0xf3, 0xaa);                      /* a16 rep stosb */
+    cpu_run(c, 50);
+    CHECKEQ(c->eip, CODE + 4);
+    CHECKEQ(c->reg[R_ECX], 0x12340000);
+    CHECKEQ(c->reg[R_EDI], 0xabcd0010);
+    CHECKEQ(rd32(r, 0xfffc), 0x5a5a5a5a);
+    CHECKEQ(rd32(r, 0x0c), 0x5a5a5a5a);
+    CHECKEQ(rd32(r, 0x10), 0);
+    CHECKEQ(phys_read(&r->pm, CODE, 1), 0x67);  /* 0x10000 (the code) not written */
+
+    cur_test = "REPE CMPS and REPNE SCAS stop at the deciding element";
+    setup_pm(r, 0);
+    fill_pattern(r, 0x5000, 0x2000, 1);
+    fill_pattern(r, 0x7000, 0x2000, 1);
+    phys_write(&r->pm, 0x7000 + 0x1234, 0x00, 1);   /* first difference: 0x1234 in */
+    phys_write(&r->pm, 0x5000 + 0x1234, 0x01, 1);
+    c->reg[R_ESI] = 0x5000;
+    c->reg[R_EDI] = 0x7000;
+    c->reg[R_ECX] = 0x2000;
+    LOAD(0xf3, 0xa6);                            /* repe cmpsb */
+    cpu_run(c, 100000);
+    CHECKEQ(c->eip, CODE + 3);
+    CHECKEQ(c->reg[R_ECX], 0x2000 - 0x1235);
+    CHECKEQ(c->reg[R_ESI], 0x5000 + 0x1235);
+    CHECKEQ(c->reg[R_EDI], 0x7000 + 0x1235);
+    CHECKEQ(cpu_get_eflags(c) & F_ARITH, 0);     /* 1 - 0: all clear */
+    setup_pm(r, 0);
+    for (uint32_t a = 0x5000; a < 0x8000; a += 4) wr32(r, a, 0x41414141);
+    phys_write(&r->pm, 0x6abc, 0x00, 1);
+    c->reg[R_EDI] = 0x5000;
+    c->reg[R_ECX] = 0xffffffff;
+    c->reg[R_EAX] = 0;
+    LOAD(0xf2, 0xae);                            /* repne scasb: strlen */
+    cpu_run(c, 100000);
+    CHECKEQ(c->reg[R_EDI], 0x6abd);
+    CHECKEQ(c->reg[R_ECX], 0xffffffffu - 0x1abd);
+    CHECK(cpu_get_eflags(c) & F_ZF);
+}
+
 static int unit_tests(struct rig *r)
 {
     test_cpuid(r);
@@ -371,6 +631,9 @@ static int unit_tests(struct rig *r)
     test_msr_tsc(r);
     test_tables(r);
     test_precise(r);
+    test_rep_copy(r);
+    test_rep_paging(r);
+    test_rep_budget(r);
     fflush(stderr);
     printf("test_cpu_sys: %d checks, %d failed\n", ncheck, nfail);
     return nfail ? 1 : 0;

@@ -1,7 +1,7 @@
 /* Differential test of the translator against the interpreter: random
  * 32-bit programs (register and memory arithmetic in all sizes, shifts,
  * INC/DEC, moves, pushes and pops, flag instructions, SETcc/CMOVcc,
- * forward conditional jumps and counted loops) run on two identical
+ * forward conditional jumps, counted loops, REP string instructions) run on two identical
  * machines, one per engine, in slices of random length; after every slice
  * the registers, EIP, EFLAGS (materialised), budget, instruction count,
  * halt state and the data and stack memory must be identical.
@@ -143,6 +143,27 @@ static void gen_mem(struct prog *p)
     }
 }
 
+/* A REP string instruction (MOVS STOS LODS CMPS SCAS at every size, either
+ * direction) over up to 199 elements inside the data area: slices end in
+ * the middle of it, where both engines must stop alike. */
+static void gen_rep(struct prog *p)
+{
+    static const uint8_t ops[] = { 0xa4, 0xa5, 0xaa, 0xab, 0xac, 0xad, 0xa6, 0xa7, 0xae, 0xaf };
+    uint8_t op = ops[pick(sizeof ops)];
+    uint32_t n = pick(200), size = (op & 1) ? 4 : 1;
+    int down = (int)pick(3) == 0, wide = (op & 1) && pick(3) == 0;
+    if (wide) size = 2;
+    uint32_t span = n * size, lo = span + 4, hi = 4096 - span - 4;
+    put(p, (uint8_t)(0xb8 + R_ESI)); put32(p, DATA + (down ? lo + pick(4096 - lo - 4) : pick(hi)));
+    put(p, (uint8_t)(0xb8 + R_EDI)); put32(p, DATA + (down ? lo + pick(4096 - lo - 4) : pick(hi)));
+    put(p, 0xb9); put32(p, n);
+    if (down) put(p, 0xfd);                                     /* STD */
+    if (wide) put(p, 0x66);
+    put(p, (op & 0xf6) == 0xa6 && pick(2) ? 0xf2 : 0xf3);      /* REPNE only for CMPS/SCAS */
+    put(p, op);
+    if (down) put(p, 0xfc);                                     /* CLD */
+}
+
 static void gen_alu(struct prog *p)
 {
     int op = (int)pick(8), form = (int)pick(6);
@@ -209,7 +230,7 @@ static void gen_one(struct prog *p, int depth)
     if (k < 4) gen_alu(p);
     else if (k < 5) gen_narrow(p);
     else if (k < 8) gen_misc(p);
-    else if (k < 10) gen_mem(p);
+    else if (k < 10) { if (!keep_ecx && !pick(8)) gen_rep(p); else gen_mem(p); }
     else if (depth < 2) gen_skip(p, depth + 1);
     else gen_alu(p);
 }

@@ -68,7 +68,7 @@ static void load_state(const struct vector *v)
 
 static void run_one(void)
 {
-    /* a REP instruction may take several chunks; a fault ends at its stub */
+    /* a budget of 1 runs one REP iteration, which stays on the REP; a fault ends at its stub */
     for (int n = 0; n < 100000; n++) {
         cpu_run(&cpu, 1);
         if (cpu.eip != VEC_CODE_EIP || cpu.halted || cpu.shutdown)
