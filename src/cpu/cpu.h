@@ -135,6 +135,7 @@ struct cpu {
     void *engine;
     struct block *cur_block;  /* the block running, to notice its own invalidation */
     unsigned block_flushes;   /* times the block cache was emptied */
+    uint64_t native_retired;  /* invalidated blocks that held translated code */
     /* a translated block's exit that wants the next block chained to it */
     uint64_t chain_slot;
     uint32_t chain_phys;

@@ -139,6 +139,14 @@ static inline void e_store32_hostmem_imm(struct emit *e, uint32_t v) { e_byte(e,
 static inline void e_cmp_rdx_rax8(struct emit *e, int8_t d) { e_byte(e, 0x3b); e_byte(e, 0x50); e_byte(e, (uint8_t)d); }
 static inline void e_load64_rax_rax8(struct emit *e, int8_t d) { e_byte(e, 0x48); e_byte(e, 0x8b); e_byte(e, 0x40); e_byte(e, (uint8_t)d); }
 
+/* inc qword [addr] through r (rax, rcx, rdx, rsi or rdi): a counter
+ * outside struct cpu; clobbers r and the host flags. */
+static inline void e_inc64_abs(struct emit *e, int r, const uint64_t *addr)
+{
+    e_mov64_ri(e, r, (uint64_t)(uintptr_t)addr);
+    e_byte(e, 0x48); e_byte(e, 0xff); e_byte(e, (uint8_t)(r & 7));
+}
+
 /* test dword [rbx+disp], imm32 / test byte [rbx+disp], imm8 */
 static inline void e_test32_mi(struct emit *e, int32_t disp, uint32_t v) { e_byte(e, 0xf7); e_mem(e, 0, disp); e_u32(e, v); }
 static inline void e_test8_mi(struct emit *e, int32_t disp, uint8_t v) { e_byte(e, 0xf6); e_mem(e, 0, disp); e_byte(e, v); }

@@ -38,6 +38,7 @@ _Static_assert(offsetof(struct cpu, lf_size) == offsetof(struct cpu, lf_op) + 1,
 struct tx {
     struct emit e;
     const struct block *b;
+    struct jit *j;          /* whose counters the code increments, or NULL */
     unsigned gen;           /* the code buffer generation this code belongs to */
     uint32_t phys_end;      /* physical address after the instruction being translated */
     uint8_t *chain_refs[MAX_CHAINS][2];     /* rip-relative uses of each chain slot */
@@ -96,6 +97,8 @@ static void call_c(struct tx *t, const void *fn)
 static void emit_helper(struct tx *t, const struct insn *i)
 {
     struct emit *e = &t->e;
+    if (t->j)
+        e_inc64_abs(e, RAX, jit_helper_counter(t->j, i->op));
     sync_counts(t);
     e_load32(e, RAX, OFF(eip));
     e_store32(e, OFF(insn_eip), RAX);
@@ -196,6 +199,8 @@ static void exit_direct(struct tx *t, uint32_t target_phys)
     exit_if(t, CC_NE);
     e_store64(e, OFF(cur_block), RAX);
     e_load64_rax_rax8(e, (int8_t)offsetof(struct block, native_chain));
+    if (t->j)
+        e_inc64_abs(e, RCX, jit_chain_counter(t->j));
     e_jmp_rax(e);
     e_patch_here(e, miss);
     t->chain_refs[slot][1] = e_lea_rip(e);
@@ -939,9 +944,10 @@ static int try_native(struct tx *t, const struct insn *i, int code32)
 
 /* ---- the block ------------------------------------------------------------ */
 
-uint8_t *jit_x86_64_translate(struct emit *e, const struct block *b, unsigned gen, uint8_t **chain_entry)
+uint8_t *jit_x86_64_translate(struct emit *e, const struct block *b, unsigned gen, struct jit *j,
+                              uint8_t **chain_entry, size_t *code_len)
 {
-    struct tx t = { .e = *e, .b = b, .gen = gen, .phys_end = b->phys, .nchains = 0,
+    struct tx t = { .e = *e, .b = b, .j = j, .gen = gen, .phys_end = b->phys, .nchains = 0,
                     .lf = LF_UNKNOWN, .njumps = 0 };
     uint8_t *start = t.e.p;
     /* three pushes keep the stack 16-byte aligned for the calls */
@@ -973,6 +979,7 @@ uint8_t *jit_x86_64_translate(struct emit *e, const struct block *b, unsigned ge
     e_pop(&t.e, R12);
     e_pop(&t.e, RBX);
     e_ret(&t.e);
+    *code_len = (size_t)(t.e.p - start);
     /* the chain slots: 8 bytes each, aligned, empty until the dispatcher fills them */
     while ((uintptr_t)t.e.p & 7)
         e_byte(&t.e, 0xcc);

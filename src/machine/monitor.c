@@ -137,6 +137,12 @@ static void info_status(struct monitor *mon, FILE *o, const char *args)
     fprintf(o, "VM status: %s\n", mon->m->paused ? "paused" : "running");
 }
 
+static void info_jit(struct monitor *mon, FILE *o, const char *args)
+{
+    (void)args;
+    trace_dump_jit(o, &mon->m->cpu);
+}
+
 static void info_version(struct monitor *mon, FILE *o, const char *args)
 {
     (void)mon; (void)args;
@@ -144,6 +150,7 @@ static void info_version(struct monitor *mon, FILE *o, const char *args)
 }
 
 static const struct mon_cmd info_cmds[] = {
+    { "jit", "", "the translator's counters and its commonest helpers", info_jit },
     { "registers", "", "the CPU registers, as -d cpu prints them", info_registers },
     { "status", "", "whether the guest runs or is paused", info_status },
     { "version", "", "relic's version", info_version },

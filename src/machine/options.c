@@ -55,6 +55,7 @@ static const struct log_item {
     const char *help;
 } log_items[] = {
     { "in_asm", LOG_IN_ASM, "show guest assembly for each newly executed instruction" },
+    { "out_asm", LOG_OUT_ASM, "show the host code the translator generates for each new block" },
     { "int", LOG_INT, "show interrupts/exceptions in short format" },
     { "cpu", LOG_CPU, "show CPU registers before each instruction" },
     { "exec", LOG_EXEC, "show a trace line before each executed instruction" },
@@ -62,6 +63,7 @@ static const struct log_item {
     { "guest_errors", LOG_GUEST_ERRORS, "log when the guest does something invalid" },
     { "unimp", LOG_UNIMP, "log unimplemented functionality" },
     { "post", LOG_POST, "show POST codes the firmware writes to port 0x80" },
+    { "jit", LOG_JIT, "at exit, show the translator's counters and its commonest helpers" },
 };
 #define N_LOG_ITEMS (sizeof log_items / sizeof log_items[0])
 

@@ -670,7 +670,7 @@ int machine_run(struct machine *m)
             machine_reset(m);
         }
     }
-    trace_flush(m->trace);
+    trace_finish(m->trace, &m->cpu);
     dump_text_screen(m);
     return status;
 }

@@ -145,6 +145,7 @@ static void test_logging(void)
     CHECK(parse("-d", "in_asm,cpu", NULL) == 0 && o.log_mask == (LOG_IN_ASM | LOG_CPU));
     CHECK(parse("-d", "int", "-d", "ioport", NULL) == 0 && o.log_mask == (LOG_INT | LOG_IOPORT));
     CHECK(parse("-d", "in_asm,int,cpu,exec,ioport,guest_errors,unimp", NULL) == 0 && o.log_mask == 0x7f);
+    CHECK(parse("-d", "out_asm,jit", NULL) == 0 && o.log_mask == (LOG_OUT_ASM | LOG_JIT));
     CHECK(parse("-d", "help", NULL) == 0 && o.action == OPT_LOG_HELP);
     CHECK(parse("-d", "cpu,bogus", NULL) < 0 && err_is("unknown -d item 'bogus' (try -d help)"));
     CHECK(parse("-d", "cpu,", NULL) < 0);
@@ -215,7 +216,7 @@ static void test_monitor(void)
 
 static void test_help_text(void)
 {
-    char buf[4096] = { 0 };
+    char buf[8192] = { 0 };
     FILE *f = fmemopen(buf, sizeof buf - 1, "w");
     CHECK(f != NULL);
     if (!f)
@@ -228,6 +229,8 @@ static void test_help_text(void)
     CHECK(strstr(buf, "-no-reboot") != NULL);
     CHECK(strstr(buf, "-monitor DEV") != NULL);
     CHECK(strstr(buf, "guest_errors    log when") != NULL);
+    CHECK(strstr(buf, "\nout_asm         show the host code") != NULL);
+    CHECK(strstr(buf, "\njit             at exit") != NULL);
 }
 
 int main(void)
