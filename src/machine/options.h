@@ -63,6 +63,7 @@ struct options {
     uint32_t log_mask;
     const char *log_file;           /* NULL: stderr */
     enum opt_accel accel;
+    int accel_auto;                 /* no -accel: the translator where the host has one, else the interpreter */
     int no_reboot;
     int snapshot;                   /* accepted and stored: no disks yet */
     int ndatadirs;
