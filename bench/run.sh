@@ -21,7 +21,7 @@ secs() { # command... -> wall seconds
 }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-r=$(for k in $(seq "$runs"); do secs build-release/relic -bios "$out/loop.bin" -display none -device isa-debug-exit,iobase=0xf4; done | median)
+r=$(for k in $(seq "$runs"); do secs build-release/relic -accel interp -bios "$out/loop.bin" -display none -device isa-debug-exit,iobase=0xf4; done | median)
 j=$(for k in $(seq "$runs"); do secs build-release/relic -accel jit -bios "$out/loop.bin" -display none -device isa-debug-exit,iobase=0xf4; done | median)
 q=$(for k in $(seq "$runs"); do secs qemu-system-i386 -nodefaults -display none -bios "$out/loop.bin" -device isa-debug-exit,iobase=0xf4; done | median)
 n=$(for k in $(seq "$runs"); do "$out/native" "$iter"; done | median)

@@ -7,9 +7,9 @@
 # writes a line to COM2 (ttyS1). The host then finds the files in the image
 # (mtools) and the line in COM2's file. Booted again with -snapshot: the
 # guest still reads back what it wrote, and the image is byte-for-byte what
-# it was (sha256 before and after). On x86-64 hosts this runs under the
-# translator (-accel jit), which makes it the translator's disk, DMA and
-# serial workout; boot-linux.sh covers the interpreter.
+# it was (sha256 before and after). It runs on the default engine, the
+# translator on x86-64 hosts, which makes it the translator's disk, DMA and
+# serial workout; boot-linux.sh boots Linux on the interpreter too.
 #   boot-linux-disk.sh RELIC SOURCE_ROOT
 relic=$1 src=$2
 . "$src/tests/guests.sh"
@@ -17,8 +17,8 @@ need_guests vmlinuz busybox
 for tool in mkfs.fat mcopy sha256sum; do
     command -v $tool >/dev/null || { echo "FAIL: $tool missing (scripts/setup.sh installs it)"; exit 1; }
 done
-engine=interpreter accel=
-if [ "$(uname -m)" = x86_64 ]; then engine=translator accel="-accel jit"; fi
+engine=interpreter
+if [ "$(uname -m)" = x86_64 ]; then engine=translator; fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
@@ -65,8 +65,7 @@ run() {
     before=$(sha256sum <"$tmp/hdb.img")
     log=$tmp/$what.log
     start=$(date +%s)
-    # shellcheck disable=SC2086 # $accel is empty or two words
-    timeout 300 "$relic" $accel -kernel "$guests/vmlinuz" -initrd "$tmp/initramfs.gz" -append "console=ttyS0 quiet" \
+    timeout 300 "$relic" -kernel "$guests/vmlinuz" -initrd "$tmp/initramfs.gz" -append "console=ttyS0 quiet" \
         -m 256 -nographic -hda "$tmp/hda.img" -hdb "$tmp/hdb.img" \
         -serial stdio -serial "file:$tmp/$what.com2" "$@" </dev/null >"$log" 2>&1
     st=$?

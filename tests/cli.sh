@@ -1,6 +1,7 @@
 #!/bin/sh
 # Command-line behaviour: bad input gets one 'relic:' line and status 1;
-# the demo ROM (the default guest) boots and powers off.
+# the demo ROM (the default guest) boots and powers off; -d out_asm and
+# -d jit show the translator's code and counters.
 #   cli.sh RELIC DEMO_ROM TEXTSCREEN_ROM IDEWRITE_ROM
 relic=$1 demo=$2 textrom=$3 iderom=$4
 tmp=$(mktemp -d)
@@ -72,6 +73,31 @@ if [ "$(cat "$tmp/post.log")" = "$(printf 'POST: 0x01\nPOST: 0x55\nPOST: 0xaa')"
 else
     echo "FAIL: -d post: got:"; cat "$tmp/post.log"; fail=$((fail + 1))
 fi
+# the translator (x86-64 hosts): -d out_asm disassembles each new block's
+# host code in QEMU's layout, starting with the block at the reset vector
+# (whose first instruction charges the budget for the block, and which
+# calls an interpreter handler);
+# -d jit prints its counters at exit
+if [ "$(uname -m)" = x86_64 ]; then
+    "$relic" -accel jit -bios "$demo" -display none -serial null -device isa-debug-exit,iobase=0xf4 -d out_asm,jit -D "$tmp/jit.log" </dev/null
+    if grep -q '^OUT: \[size=[1-9][0-9]*\]$' "$tmp/jit.log" &&
+       [ "$(sed -n 2p "$tmp/jit.log")" = "  -- guest addr 0xfffffff0 + tb prologue" ] &&
+       [ -n "$(sed -n '3{/^0x[0-9a-f]\{8,\}:  .*subl  *\$[0-9]*, 0x[0-9a-f]*(%rbp)$/p}' "$tmp/jit.log")" ] &&
+       grep -Eq '^0x[0-9a-f]{8,}:  41 ff d1 +callq +\*%r9$' "$tmp/jit.log"; then
+        pass=$((pass + 1))
+    else echo "FAIL: -d out_asm: got:"; head -40 "$tmp/jit.log"; fail=$((fail + 1)); fi
+    blocks=$(sed -n 's/^blocks translated *\([0-9]*\)$/\1/p' "$tmp/jit.log")
+    outs=$(grep -c '^OUT: ' "$tmp/jit.log")
+    if [ "${blocks:-0}" -gt 0 ] && [ "$blocks" -eq "$outs" ] && grep -q '^Commonest helpers:$' "$tmp/jit.log" &&
+       grep -Eq '^dispatcher +[1-9][0-9]* \(' "$tmp/jit.log"; then
+        pass=$((pass + 1))
+    else echo "FAIL: -d jit ($outs blocks shown): got:"; grep -v '^0x\|^OUT\|^  --\|^$' "$tmp/jit.log"; fail=$((fail + 1)); fi
+fi
+"$relic" -accel interp -bios "$demo" -display none -serial null -device isa-debug-exit,iobase=0xf4 -d out_asm,jit -D "$tmp/interp.log" </dev/null
+if [ "$(cat "$tmp/interp.log")" = "Translator information is only available with -accel jit (the interpreter runs this machine)." ]; then
+    pass=$((pass + 1))
+else echo "FAIL: -d out_asm,jit under the interpreter: got:"; head -5 "$tmp/interp.log"; fail=$((fail + 1)); fi
+
 # what the host cannot give: more than its memory and swap, and more than
 # an address-space limit lets relic allocate
 relic_unlimited=$relic

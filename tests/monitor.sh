@@ -2,11 +2,14 @@
 # The human monitor: -monitor stdio, -monitor unix:...,server and the
 # -nographic stdio mux, driven like a user would, against a guest that
 # idles (tests/roms/dev/idle.asm: a line on the text screen, COM1 echo).
+# `info status` and `info jit` under both engines: the default (the
+# translator on x86-64 hosts) and -accel interp.
 #   monitor.sh RELIC IDLE_ROM
 exec python3 - "$@" <<'PYEOF'
-import os, select, shutil, socket, subprocess, sys, tempfile, time
+import os, re, select, shutil, socket, subprocess, sys, tempfile, time
 
 relic, rom = sys.argv[1:3]
+default_engine = b"translator" if os.uname().machine == "x86_64" else b"interpreter"
 tmp = tempfile.mkdtemp()
 failures = []
 PROMPT = b"(relic) "
@@ -89,12 +92,12 @@ def commands(c, label):
     check(ok, label + ": screendump writes a PPM", out + data[:40])
     c.cmd("stop")
     out = c.cmd("info status")
-    check(b"VM status: paused\n" in out, label + ": stop", out)
+    check(b"VM status: paused (" + default_engine + b")\n" in out, label + ": stop", out)
     out = c.cmd("info registers")
     check(b"EIP=" in out, label + ": registers while paused", out)
     c.cmd("cont")
     out = c.cmd("info status")
-    check(b"VM status: running\n" in out, label + ": cont", out)
+    check(b"VM status: running (" + default_engine + b")\n" in out, label + ": cont", out)
     out = c.cmd("info version")
     check(out[:1].isdigit(), label + ": info version", out)
     out = c.cmd("sendkey ctrl-alt-delete")
@@ -112,14 +115,42 @@ def commands(c, label):
     out = c.cmd("xp /2xz 0")
     check(b"invalid char in format: 'z'" in out, label + ": bad format", out)
 
+def counter(out, name):
+    m = re.search(name.encode() + rb" +(\d+)", out)
+    return int(m.group(1)) if m else -1
+
+def info_jit(c, engine, label):
+    """`info jit`: the translator's counters, which have counted by now, or
+    the line that says the interpreter runs."""
+    out = c.cmd("info jit")
+    if engine == b"interpreter":
+        check(b"only available with -accel jit" in out and b"blocks translated" not in out,
+              label + ": info jit under the interpreter", out)
+        return
+    check(counter(out, "blocks translated") > 0 and counter(out, "Block exits:") > 0
+          and counter(out, "dispatcher") > 0 and counter(out, "helper calls") > 0,
+          label + ": info jit counters", out)
+    check(b"Commonest helpers:\n" in out, label + ": info jit helpers", out)
+
 # -monitor stdio
 p = start("-monitor", "stdio", "-serial", "null")
 c = pipe_conn(p)
 got, ok = c.expect(PROMPT)
 check(ok, "stdio: first prompt", got)
 commands(c, "stdio")
+info_jit(c, default_engine, "stdio")
 c.send(b"quit\n")
 finish(p, "stdio: quit")
+
+# the interpreter by name
+p = start("-monitor", "stdio", "-serial", "null", "-accel", "interp")
+c = pipe_conn(p)
+c.expect(PROMPT)
+out = c.cmd("info status")
+check(b"VM status: running (interpreter)\n" in out, "interp: info status", out)
+info_jit(c, b"interpreter", "interp")
+c.send(b"quit\n")
+finish(p, "interp: quit")
 
 # -monitor unix:PATH,server,nowait: the guest runs with nobody connected,
 # and a second client is served after the first leaves.
@@ -147,7 +178,7 @@ s = connect()
 c = Conn(s.fileno(), s.sendall)
 c.expect(PROMPT)
 out = c.cmd("info status")
-check(b"VM status: running\n" in out, "unix: second client", out)
+check(out.startswith(b"VM status: running ("), "unix: second client", out)
 s.sendall(b"q\r\n")
 finish(p, "unix: quit")
 s.close()
@@ -178,7 +209,7 @@ c.send(b"\x01c")
 got, ok = c.expect(PROMPT)
 check(ok, "mux: Ctrl-A c shows the monitor", got)
 out = c.cmd("info status")
-check(b"VM status: running\n" in out, "mux: info status", out)
+check(out.startswith(b"VM status: running ("), "mux: info status", out)
 c.send(b"\x01h")
 got, ok = c.expect(b"C-a x")
 check(ok, "mux: Ctrl-A h", got)

@@ -4,8 +4,9 @@
 # is set; keys typed into the window with xdotool reach the guest (`ver`
 # prints FreeCOM's version) while Ctrl-Alt-G stays with the host (title);
 # the window shows the picture of the monitor's screendump at 4:3 (720x400
-# text in 720x540), letterboxed when the window has another shape; stop
-# shows in the title; closing the window as a window manager does
+# text in 720x540), letterboxed when the window has another shape; the
+# title names the engine (the default: the translator on x86-64 hosts) and
+# shows stop; closing the window as a window manager does
 # (WM_DELETE_WINDOW) ends relic with status 0. Without a display,
 # -display sdl fails in one line with status 1.
 #   ui-sdl.sh RELIC SOURCE_ROOT
@@ -20,6 +21,7 @@ if [ ! -f /usr/share/seabios/bios.bin ]; then echo "SKIP: SeaBIOS not installed"
 exec python3 - "$relic" "$img" <<'PYEOF'
 import os, shutil, socket, struct, subprocess, sys, tempfile, time
 relic, img = sys.argv[1:3]
+TITLE = "relic (%s)" % ("translator" if os.uname().machine == "x86_64" else "interpreter")
 tmp = tempfile.mkdtemp(prefix="relic-ui-")
 ok = failed = 0
 
@@ -194,15 +196,15 @@ def run(display):
         if not check(mon.wait_screen("A:\\>", 30), "no A:\\> prompt"): return p
         win = xdo("search", "--sync", "--limit", "1", "--name", "^relic")
         if not check(win, "no window named relic"): return p
-        title_is(win, "relic")
+        title_is(win, TITLE)
         xdo("windowmove", "--sync", win, "0", "0")
         xdo("windowfocus", "--sync", win)
 
         # keys: Ctrl-Alt-G is the host's (grab), `ver` is the guest's
         xdo("key", "ctrl+alt+g")
-        title_is(win, "relic - press Ctrl-Alt-G to release the mouse")
+        title_is(win, TITLE + " - press Ctrl-Alt-G to release the mouse")
         xdo("key", "ctrl+alt+g")
-        title_is(win, "relic")
+        title_is(win, TITLE)
         xdo("key", "--delay", "80", "v", "e", "r", "Return")
         screen = mon.wait_screen("FreeCom version", 10)
         check(screen, "`ver` typed into the window printed no version")
@@ -228,9 +230,9 @@ def run(display):
               "800x400 window: %dx%d, worst cell %.1f, bars up to %.1f" % (shot[0], shot[1], worst, bars))
 
         mon.command("stop")
-        title_is(win, "relic - paused")
+        title_is(win, TITLE + " - paused")
         mon.command("cont")
-        title_is(win, "relic")
+        title_is(win, TITLE)
 
         x11_close(display, int(win))
         st = p.wait(timeout=15)

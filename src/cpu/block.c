@@ -84,6 +84,7 @@ static void invalidate_page_bucket(struct cpu *c, uint32_t page, uint32_t lo, ui
         if (on_page && !b->dead && b->phys <= hi && b->phys_last >= lo) {
             b->dead = 1;
             unlink_hash(bc, b);
+            if (b->native_key) c->native_retired++;
             if (b == c->cur_block) c->stop_block = 1;
         }
         if (b->dead) { *pp = b->pnext[slot]; continue; }

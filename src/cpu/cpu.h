@@ -137,6 +137,7 @@ struct cpu {
     void *engine;
     struct block *cur_block;  /* the block running, to notice its own invalidation */
     unsigned block_flushes;   /* times the block cache was emptied */
+    uint64_t native_retired;  /* invalidated blocks that held translated code */
     /* a translated block's exit that wants the next block chained to it:
      * its slot, the EIP it left for, the code generation it belongs to */
     uint64_t chain_slot;

@@ -236,6 +236,7 @@ const struct jit_stats *jit_get_stats(const struct cpu *c)
     uint64_t calls = 0;
     for (unsigned k = 0; k < HELPER_SLOTS; k++) calls += j->helpers[k].n;
     j->stats.helper_calls = calls;
+    j->stats.invalidations = c->native_retired;
     j->stats.exits_chained = c->engine_counts[CNT_CHAINED];
     j->stats.exits_jump_cache = c->engine_counts[CNT_JUMP_CACHE];
     return &j->stats;

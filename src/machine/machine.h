@@ -113,6 +113,8 @@ int machine_run(struct machine *m);
 /* RESET: CPU, devices and A20; memory is kept. */
 void machine_reset(struct machine *m);
 void machine_free(struct machine *m);
+/* Which engine runs the CPU: "translator" or "interpreter". */
+const char *machine_engine(const struct machine *m);
 /* The monitor's stop (1) and cont (0). */
 void machine_pause(struct machine *m, int paused);
 

@@ -134,7 +134,13 @@ static void info_registers(struct monitor *mon, FILE *o, const char *args)
 static void info_status(struct monitor *mon, FILE *o, const char *args)
 {
     (void)args;
-    fprintf(o, "VM status: %s\n", mon->m->paused ? "paused" : "running");
+    fprintf(o, "VM status: %s (%s)\n", mon->m->paused ? "paused" : "running", machine_engine(mon->m));
+}
+
+static void info_jit(struct monitor *mon, FILE *o, const char *args)
+{
+    (void)args;
+    trace_dump_jit(o, &mon->m->cpu);
 }
 
 static void info_version(struct monitor *mon, FILE *o, const char *args)
@@ -144,8 +150,9 @@ static void info_version(struct monitor *mon, FILE *o, const char *args)
 }
 
 static const struct mon_cmd info_cmds[] = {
+    { "jit", "", "the translator's counters and its commonest helpers", info_jit },
     { "registers", "", "the CPU registers, as -d cpu prints them", info_registers },
-    { "status", "", "whether the guest runs or is paused", info_status },
+    { "status", "", "whether the guest runs or is paused, and on which engine", info_status },
     { "version", "", "relic's version", info_version },
 };
 #define N_INFO_CMDS (sizeof info_cmds / sizeof info_cmds[0])

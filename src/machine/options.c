@@ -55,6 +55,7 @@ static const struct log_item {
     const char *help;
 } log_items[] = {
     { "in_asm", LOG_IN_ASM, "show guest assembly for each newly executed instruction" },
+    { "out_asm", LOG_OUT_ASM, "show the host code the translator generates for each new block" },
     { "int", LOG_INT, "show interrupts/exceptions in short format" },
     { "cpu", LOG_CPU, "show CPU registers before each instruction" },
     { "exec", LOG_EXEC, "show a trace line before each executed instruction" },
@@ -62,6 +63,7 @@ static const struct log_item {
     { "guest_errors", LOG_GUEST_ERRORS, "log when the guest does something invalid" },
     { "unimp", LOG_UNIMP, "log unimplemented functionality" },
     { "post", LOG_POST, "show POST codes the firmware writes to port 0x80" },
+    { "jit", LOG_JIT, "at exit, show the translator's counters and its commonest helpers" },
 };
 #define N_LOG_ITEMS (sizeof log_items / sizeof log_items[0])
 
@@ -295,6 +297,7 @@ static int opt_accel(struct options *o, const char *arg, char *err, size_t errle
     for (size_t k = 0; k < sizeof engines / sizeof engines[0]; k++)
         if (len == strlen(engines[k].name) && !strncmp(arg, engines[k].name, len)) {
             o->accel = engines[k].accel;
+            o->accel_auto = 0;
             return 0;
         }
     return fail(err, errlen, "accelerator %.*s not available (interp, jit)", (int)len, arg);
@@ -381,7 +384,9 @@ static const struct optdef {
       "exit device: a write of v ends relic with status (v << 1) | 1" },
     { "d", "ITEM,...", opt_d, "log items (-d help lists them)" },
     { "D", "FILE", opt_D, "write the -d log to FILE (default stderr)" },
-    { "accel", "interp|jit", opt_accel, "execution engine: interp (the reference), jit (translator; 'tcg' is taken for it) (default interp)" },
+    { "accel", "jit|interp", opt_accel,
+      "execution engine: jit (the translator, x86-64 hosts; 'tcg' is taken for it) or interp "
+      "(the interpreter, the reference, every host) (default jit where the host has it, else interp)" },
     { "no-reboot", NULL, opt_no_reboot, "exit instead of rebooting (status 0)" },
     { "snapshot", NULL, opt_snapshot, "do not write to disk images" },
     { "L", "DIR", opt_L, "look for firmware in DIR" },
@@ -418,7 +423,8 @@ static void set_defaults(struct options *o)
     o->ram_size = OPT_DEFAULT_RAM;
     o->display = DISPLAY_NONE;
     o->display_auto = 1;
-    o->accel = ACCEL_INTERP;
+    o->accel = ACCEL_JIT;
+    o->accel_auto = 1;
 }
 
 static int stdio_serials(const struct options *o, int *mux)

@@ -23,6 +23,7 @@ enum opt_accel { ACCEL_INTERP, ACCEL_JIT };
 enum {
     LOG_IN_ASM = 1u << 0, LOG_INT = 1u << 1, LOG_CPU = 1u << 2, LOG_EXEC = 1u << 3,
     LOG_IOPORT = 1u << 4, LOG_GUEST_ERRORS = 1u << 5, LOG_UNIMP = 1u << 6, LOG_POST = 1u << 7,
+    LOG_OUT_ASM = 1u << 8, LOG_JIT = 1u << 9,
 };
 
 struct serial_opt {
@@ -62,6 +63,7 @@ struct options {
     uint32_t log_mask;
     const char *log_file;           /* NULL: stderr */
     enum opt_accel accel;
+    int accel_auto;                 /* no -accel: the translator where the host has one, else the interpreter */
     int no_reboot;
     int snapshot;                   /* accepted and stored: no disks yet */
     int ndatadirs;

@@ -348,8 +348,9 @@ static int open_ui(struct machine *m, char *err, size_t errlen)
     const struct options *o = &m->opts;
     int host_display = getenv("DISPLAY") || getenv("WAYLAND_DISPLAY");
     if (o->display == DISPLAY_SDL || (o->display_auto && host_display)) {
-        char why[256];
-        m->ui = ui_sdl_create(o->full_screen, why, sizeof why);
+        char why[256], title[64];
+        snprintf(title, sizeof title, "relic (%s)", machine_engine(m));
+        m->ui = ui_sdl_create(o->full_screen, title, why, sizeof why);
         if (m->ui)
             return 0;
         if (o->display == DISPLAY_SDL)
@@ -358,6 +359,25 @@ static int open_ui(struct machine *m, char *err, size_t errlen)
     }
     m->ui = ui_headless_create();
     return m->ui ? 0 : fail(err, errlen, "out of memory");
+}
+
+/* The translator where asked for; by default where the host has one,
+ * the interpreter silently taking over where it cannot start. */
+static int attach_engine(struct machine *m, char *err, size_t errlen)
+{
+    if (m->opts.accel != ACCEL_JIT)
+        return 0;
+    if (m->opts.accel_auto && !jit_available())
+        return 0;
+    char why[256];
+    if (jit_attach(&m->cpu, why, sizeof why) == 0 || m->opts.accel_auto)
+        return 0;
+    return fail(err, errlen, "%s", why);
+}
+
+const char *machine_engine(const struct machine *m)
+{
+    return jit_get_stats(&m->cpu) ? "translator" : "interpreter";
 }
 
 static int build(struct machine *m, const char *const *extra, char *err, size_t errlen)
@@ -378,7 +398,7 @@ static int build(struct machine *m, const char *const *extra, char *err, size_t 
     if (cpu_init(&m->cpu, &m->pm, &m->io) < 0)
         return fail(err, errlen, "cannot initialise the CPU");
     m->cpu_ok = 1;
-    if (m->opts.accel == ACCEL_JIT && jit_attach(&m->cpu, err, errlen) < 0)
+    if (attach_engine(m, err, errlen) < 0)
         return -1;
     m->cpu.clock_ns = machine_clock_ns;     /* the TSC follows virtual time */
     m->cpu.clock_opaque = &m->clock;
@@ -670,7 +690,7 @@ int machine_run(struct machine *m)
             machine_reset(m);
         }
     }
-    trace_flush(m->trace);
+    trace_finish(m->trace, &m->cpu);
     dump_text_screen(m);
     return status;
 }

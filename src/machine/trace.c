@@ -3,6 +3,7 @@
 #include "trace.h"
 #include "options.h"
 #include "../cpu/cpu.h"
+#include "../jit/jit.h"
 #include <capstone/capstone.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -13,8 +14,8 @@ struct tracer {
     FILE *f;
     int own_file;
     uint32_t mask;
-    csh cs[2];                  /* [0] 16-bit code, [1] 32-bit code */
-    int cs_ok[2];
+    csh cs[3];                  /* [0] 16-bit code, [1] 32-bit code, [2] the host's (out_asm) */
+    int cs_ok[3];
     uint64_t *seen;             /* in_asm: open-addressed set of key + 1, 0 = empty */
     size_t seen_cap, seen_len;
     unsigned nint;              /* QEMU numbers its protected-mode interrupt lines */
@@ -117,16 +118,16 @@ static int seen_insert(struct tracer *t, uint64_t key)
 /* One instruction as QEMU lays it out: address, up to eight bytes padded to
  * a column, mnemonic padded to eight, operands; further bytes on
  * continuation lines of their own. */
-static void print_insn_lines(FILE *f, uint32_t addr, const uint8_t *bytes, size_t len,
+static void print_insn_lines(FILE *f, uint64_t addr, const uint8_t *bytes, size_t len,
                              const char *mnemonic, const char *ops)
 {
     char col[8 * 3 + 1];
     size_t first = len < 8 ? len : 8, pos = 0;
     for (size_t i = 0; i < first; i++)
         pos += (size_t)snprintf(col + pos, sizeof col - pos, "%02x ", bytes[i]);
-    fprintf(f, "0x%08x:  %-24s %-8s %s\n", addr, col, mnemonic, ops);
+    fprintf(f, "0x%08" PRIx64 ":  %-24s %-8s %s\n", addr, col, mnemonic, ops);
     for (size_t i = first; i < len; i += 8) {
-        fprintf(f, "0x%08x:  %02x", addr + (uint32_t)i, bytes[i]);
+        fprintf(f, "0x%08" PRIx64 ":  %02x", addr + i, bytes[i]);
         for (size_t j = i + 1; j < len && j < i + 8; j++)
             fprintf(f, " %02x", bytes[j]);
         fputc('\n', f);
@@ -153,6 +154,66 @@ static void trace_in_asm(struct tracer *t, struct cpu *cpu, uint32_t lin)
         fprintf(t->f, "0x%08x:  (not mapped)\n", lin);
     }
     fputc('\n', t->f);
+}
+
+/* ---- -d out_asm ---- */
+
+/* QEMU's layout: a size line, the guest address, the host code. relic's
+ * translator records no per-instruction boundaries, so the block's code is
+ * one chunk; the chain slots after it are not code and are left out. */
+static void hook_out_asm(void *opaque, uint32_t cs_base, uint32_t eip, uint32_t phys,
+                         const uint8_t *code, size_t len)
+{
+    struct tracer *t = opaque;
+    (void)phys;
+    fprintf(t->f, "OUT: [size=%zu]\n  -- guest addr 0x%08x + tb prologue\n", len, cs_base + eip);
+    cs_insn *insn = NULL;
+    size_t n = t->cs_ok[2] ? cs_disasm(t->cs[2], code, len, (uint64_t)(uintptr_t)code, 0, &insn) : 0;
+    for (size_t i = 0; i < n; i++)
+        print_insn_lines(t->f, insn[i].address, insn[i].bytes, insn[i].size, insn[i].mnemonic, insn[i].op_str);
+    if (n)
+        cs_free(insn, n);
+    else
+        fprintf(t->f, "0x%08" PRIx64 ":  (%zu bytes, no disassembler)\n", (uint64_t)(uintptr_t)code, len);
+    fputc('\n', t->f);
+}
+
+/* ---- -d jit, info jit ---- */
+
+#define TOP_HELPERS 10
+
+static double share(uint64_t part, uint64_t whole)
+{
+    return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+void trace_dump_jit(FILE *f, const struct cpu *cpu)
+{
+    const struct jit_stats *s = jit_get_stats(cpu);
+    if (!s) {
+        fprintf(f, "Translator information is only available with -accel jit "
+                "(the interpreter runs this machine).\n");
+        return;
+    }
+    uint64_t exits = s->exits_chained + s->exits_jump_cache + s->exits_dispatcher;
+    fprintf(f, "Translator state:\n");
+    fprintf(f, "blocks translated    %" PRIu64 "\n", s->blocks_translated);
+    fprintf(f, "code buffer flushes  %" PRIu64 "\n", s->code_flushes);
+    fprintf(f, "invalidations        %" PRIu64 "\n", s->invalidations);
+    fprintf(f, "\nBlock exits:         %" PRIu64 "\n", exits);
+    fprintf(f, "chained              %" PRIu64 " (%.1f%%)\n", s->exits_chained, share(s->exits_chained, exits));
+    fprintf(f, "jump cache           %" PRIu64 " (%.1f%%)\n", s->exits_jump_cache, share(s->exits_jump_cache, exits));
+    fprintf(f, "dispatcher           %" PRIu64 " (%.1f%%)\n", s->exits_dispatcher, share(s->exits_dispatcher, exits));
+    fprintf(f, "\nStatistics:\n");
+    fprintf(f, "helper calls         %" PRIu64 "\n", s->helper_calls);
+    fprintf(f, "interpreter blocks   %" PRIu64 "\n", s->interp_blocks);
+    const char *names[TOP_HELPERS];
+    uint64_t counts[TOP_HELPERS];
+    size_t n = jit_helper_counts(cpu, names, counts, TOP_HELPERS);
+    if (n)
+        fprintf(f, "\nCommonest helpers:\n");
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%-20s %" PRIu64 " (%.1f%%)\n", names[i], counts[i], share(counts[i], s->helper_calls));
 }
 
 /* ---- hooks ---- */
@@ -250,8 +311,10 @@ struct tracer *trace_create(uint32_t mask, const char *path, char *err, size_t e
         }
         t->own_file = 1;
     }
-    static const cs_mode modes[2] = { CS_MODE_16, CS_MODE_32 };
-    for (int i = 0; i < 2 && (mask & LOG_IN_ASM); i++) {
+    static const cs_mode modes[3] = { CS_MODE_16, CS_MODE_32, CS_MODE_64 };
+    for (int i = 0; i < 3; i++) {
+        if (!(mask & (i < 2 ? LOG_IN_ASM : LOG_OUT_ASM)))
+            continue;
         t->cs_ok[i] = cs_open(CS_ARCH_X86, modes[i], &t->cs[i]) == CS_ERR_OK;
         if (t->cs_ok[i]) {
             cs_option(t->cs[i], CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);
@@ -269,23 +332,28 @@ void trace_attach(struct tracer *t, struct cpu *cpu, struct iobus *io)
         cpu->trace_insn = hook_insn;
     if (t->mask & LOG_INT)
         cpu->trace_int = hook_int;
+    if (t->mask & LOG_OUT_ASM)
+        jit_set_out_asm(cpu, hook_out_asm, t);
     if (t->mask & LOG_IOPORT) {
         io->trace = hook_io;
         io->trace_opaque = t;
     }
 }
 
-void trace_flush(struct tracer *t)
+void trace_finish(struct tracer *t, const struct cpu *cpu)
 {
-    if (t)
-        fflush(t->f);
+    if (!t)
+        return;
+    if (t->mask & LOG_JIT)
+        trace_dump_jit(t->f, cpu);
+    fflush(t->f);
 }
 
 void trace_free(struct tracer *t)
 {
     if (!t)
         return;
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 3; i++)
         if (t->cs_ok[i])
             cs_close(&t->cs[i]);
     if (t->own_file)

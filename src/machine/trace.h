@@ -12,6 +12,10 @@
  *           being v86 << 24 | pmode << 16 | code32 << 8 | cpl (QEMU's host
  *           pointer and hflags mean nothing here)
  *   ioport  "ioport: inb  0x0060 -> 0x1c", "ioport: outw 0x01f0 <- 0x1234"
+ *   out_asm "OUT: [size=N]", the block's guest address and its host code
+ *           (capstone, x86-64), for each block the translator makes
+ *   jit     at exit, the translator's counters and commonest helpers (as
+ *           the monitor's `info jit`)
  * It reads guest memory without side effects: the page walk here sets no
  * accessed bits. */
 #ifndef RELIC_TRACE_H
@@ -28,11 +32,15 @@ struct tracer;
 struct tracer *trace_create(uint32_t mask, const char *path, char *err, size_t errlen);
 /* Installs the hooks the mask asks for on the CPU and the port bus. */
 void trace_attach(struct tracer *t, struct cpu *cpu, struct iobus *io);
-void trace_flush(struct tracer *t);
+/* The machine stops: -d jit's report, and the log flushed. */
+void trace_finish(struct tracer *t, const struct cpu *cpu);
 /* -d post: the port 0x80 hook of the DMA page registers (opaque: the tracer). */
 void trace_post_code(void *opaque, uint8_t code);
 void trace_free(struct tracer *t);
 
 /* The register dump of -d cpu, for anyone who wants one (monitor later). */
 void trace_dump_cpu(FILE *f, struct cpu *cpu);
+/* The translator's counters and commonest helpers (-d jit, `info jit`), or
+ * a line saying the interpreter runs. */
+void trace_dump_jit(FILE *f, const struct cpu *cpu);
 #endif

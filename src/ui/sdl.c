@@ -25,6 +25,7 @@ struct sdl_ui {
     int tex_w, tex_h;               /* the frame size the texture holds */
     int aspect_w, aspect_h;
     int paused, grabbed;
+    char title[64];                 /* the title without the state */
     unsigned buttons;               /* the guest's view of the mouse buttons */
     uint32_t last_pump;             /* SDL_GetTicks of the last read of SDL's queue */
     uint8_t down[SDL_NUM_SCANCODES];     /* keys the guest has seen pressed */
@@ -90,8 +91,8 @@ static void release_all_keys(struct sdl_ui *s)
 
 static void update_title(struct sdl_ui *s)
 {
-    char title[96];
-    snprintf(title, sizeof title, "relic%s%s", s->paused ? " - paused" : "",
+    char title[128];
+    snprintf(title, sizeof title, "%s%s%s", s->title, s->paused ? " - paused" : "",
              s->grabbed ? " - press Ctrl-Alt-G to release the mouse" : "");
     SDL_SetWindowTitle(s->win, title);
 }
@@ -403,7 +404,7 @@ static int open_window(struct sdl_ui *s, int full_screen)
     int w, h;
     natural_size(s, &w, &h);
     Uint32 flags = SDL_WINDOW_RESIZABLE | (full_screen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
-    s->win = SDL_CreateWindow("relic", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, w, h, flags);
+    s->win = SDL_CreateWindow(s->title, SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, w, h, flags);
     if (!s->win)
         return -1;
     /* no vsync: presenting must never hold up the guest */
@@ -415,7 +416,7 @@ static int open_window(struct sdl_ui *s, int full_screen)
     return 0;
 }
 
-struct ui *ui_sdl_create(int full_screen, char *err, size_t errlen)
+struct ui *ui_sdl_create(int full_screen, const char *title, char *err, size_t errlen)
 {
     struct sdl_ui *s = calloc(1, sizeof *s);
     if (!s) {
@@ -427,6 +428,7 @@ struct ui *ui_sdl_create(int full_screen, char *err, size_t errlen)
     s->ui.frame_ms = FRAME_MS;
     s->aspect_w = 4;
     s->aspect_h = 3;
+    snprintf(s->title, sizeof s->title, "%s", title);
     if (open_window(s, full_screen) < 0) {
         snprintf(err, errlen, "cannot open a window: %s", SDL_GetError());
         sdl_free(&s->ui);

@@ -61,10 +61,11 @@ struct ui {
  * input ever arrives. Returns NULL only if memory runs out. */
 struct ui *ui_headless_create(void);
 
-/* An SDL2 window titled "relic", fullscreen from the start if asked. Only
- * this call touches SDL. Returns NULL with a one-line message in err when
- * no window can be opened (no display). */
-struct ui *ui_sdl_create(int full_screen, char *err, size_t errlen);
+/* An SDL2 window titled title (the state, paused or grabbed, is added to
+ * it), fullscreen from the start if asked. Only this call touches SDL.
+ * Returns NULL with a one-line message in err when no window can be
+ * opened (no display). */
+struct ui *ui_sdl_create(int full_screen, const char *title, char *err, size_t errlen);
 
 static inline void ui_present(struct ui *ui, const struct ui_frame *f) { ui->ops->present(ui, f); }
 static inline void ui_present_text(struct ui *ui, const struct ui_text *t) { ui->ops->present_text(ui, t); }

@@ -55,7 +55,9 @@ static void test_defaults(void)
     CHECK(o.nserial == 1 && o.serial[0].kind == SERIAL_STDIO);
     CHECK(o.ndebugexit == 0);
     CHECK(o.log_mask == 0 && o.log_file == NULL);
-    CHECK(o.accel == ACCEL_INTERP);
+    /* the translator unless told otherwise; the board falls back to the
+     * interpreter where the host has none (accel_auto) */
+    CHECK(o.accel == ACCEL_JIT && o.accel_auto);
     CHECK(!o.no_reboot && !o.snapshot && !o.nographic && o.ndatadirs == 0);
 }
 
@@ -145,6 +147,7 @@ static void test_logging(void)
     CHECK(parse("-d", "in_asm,cpu", NULL) == 0 && o.log_mask == (LOG_IN_ASM | LOG_CPU));
     CHECK(parse("-d", "int", "-d", "ioport", NULL) == 0 && o.log_mask == (LOG_INT | LOG_IOPORT));
     CHECK(parse("-d", "in_asm,int,cpu,exec,ioport,guest_errors,unimp", NULL) == 0 && o.log_mask == 0x7f);
+    CHECK(parse("-d", "out_asm,jit", NULL) == 0 && o.log_mask == (LOG_OUT_ASM | LOG_JIT));
     CHECK(parse("-d", "help", NULL) == 0 && o.action == OPT_LOG_HELP);
     CHECK(parse("-d", "cpu,bogus", NULL) < 0 && err_is("unknown -d item 'bogus' (try -d help)"));
     CHECK(parse("-d", "cpu,", NULL) < 0);
@@ -155,10 +158,12 @@ static void test_logging(void)
 static void test_misc(void)
 {
     CHECK(parse("-bios", "seabios.bin", NULL) == 0 && !strcmp(o.bios, "seabios.bin"));
-    CHECK(parse("-accel", "interp", NULL) == 0 && o.accel == ACCEL_INTERP);
-    CHECK(parse("-accel", "jit", NULL) == 0 && o.accel == ACCEL_JIT);
+    CHECK(parse("-accel", "interp", NULL) == 0 && o.accel == ACCEL_INTERP && !o.accel_auto);
+    CHECK(parse("-accel", "jit", NULL) == 0 && o.accel == ACCEL_JIT && !o.accel_auto);
     CHECK(parse("-accel", "kvm", NULL) < 0 && err_is("accelerator kvm not available (interp, jit)"));
-    CHECK(parse("-accel", "tcg,thread=single", NULL) == 0 && o.accel == ACCEL_JIT);
+    CHECK(parse("-accel", "tcg", NULL) == 0 && o.accel == ACCEL_JIT && !o.accel_auto);
+    CHECK(parse("-accel", "tcg,thread=single", NULL) == 0 && o.accel == ACCEL_JIT && !o.accel_auto);
+    CHECK(parse("-accel", "jit", "-accel", "interp", NULL) == 0 && o.accel == ACCEL_INTERP);
     CHECK(parse("-no-reboot", "-snapshot", NULL) == 0 && o.no_reboot && o.snapshot);
     CHECK(parse("-L", "/a", "-L", "/b", NULL) == 0 && o.ndatadirs == 2 &&
           !strcmp(o.datadir[0], "/a") && !strcmp(o.datadir[1], "/b"));
@@ -215,7 +220,7 @@ static void test_monitor(void)
 
 static void test_help_text(void)
 {
-    char buf[4096] = { 0 };
+    char buf[8192] = { 0 };
     FILE *f = fmemopen(buf, sizeof buf - 1, "w");
     CHECK(f != NULL);
     if (!f)
@@ -228,6 +233,9 @@ static void test_help_text(void)
     CHECK(strstr(buf, "-no-reboot") != NULL);
     CHECK(strstr(buf, "-monitor DEV") != NULL);
     CHECK(strstr(buf, "guest_errors    log when") != NULL);
+    CHECK(strstr(buf, "-accel jit|interp") != NULL && strstr(buf, "(default jit where the host has it, else interp)"));
+    CHECK(strstr(buf, "\nout_asm         show the host code") != NULL);
+    CHECK(strstr(buf, "\njit             at exit") != NULL);
 }
 
 int main(void)
