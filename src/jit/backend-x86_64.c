@@ -471,37 +471,83 @@ static void u_neg(struct bk *b, const struct uop *u)
     b->af_bad = 0;
 }
 
-/* SHL/SHR/SAR r32 by 1..31: CF, SF, ZF, PF from the host; OF and AF as the
- * interpreter defines them (SHL: sign of the result xor CF; SHR: sign of
- * the operand; SAR: 0; AF 0), since the host's are undefined past 1. */
+/* host shift or rotate of d by the micro-op's count (CL or an immediate) */
+static void shift_op(struct emit *e, const struct uop *u, int d)
+{
+    if (u->a == R_ECX) {
+        e_pfx(e, u->size, 0, 0, d, u->size == 1 ? 2 : 0);
+        e_byte(e, u->size == 1 ? 0xd2 : 0xd3);
+        e_modrm_rr(e, u->sub, d);
+    } else {
+        e_shift_ri(e, u->size, u->sub, d, (uint8_t)u->imm);
+    }
+}
+
+/* r9 = bit (8 * size - 1 - below) of reg, in bit 0 */
+static void msb_to(struct emit *e, int dst, int reg, int size, int below)
+{
+    e_mov_rr(e, 4, dst, reg);
+    e_shift_ri(e, 4, X_SHR, dst, (uint8_t)(8 * size - 1 - below));
+    e_alu_ri(e, 4, X_AND, dst, 1);
+}
+
+/* Shifts and rotates with the interpreter's flags: SHL/SHR/SAR set CF, SF,
+ * ZF, PF as the host does, AF 0, OF = sign of the result xor CF (SHL), the
+ * operand's sign (SHR), 0 (SAR); ROL/ROR set CF as the host and OF = the
+ * result's sign xor CF (ROL) or xor the next bit (ROR), keeping the other
+ * flags. A CL count of 0 changes nothing. */
 static void u_shift(struct bk *b, const struct uop *u)
 {
     struct emit *e = &b->e;
-    int d = R(u->d, 4), op = u->sub;
-    if (!(u->live & F_ARITH)) {
-        e_shift_ri(e, 4, op, d, (uint8_t)u->imm);
+    int d = R(u->d, u->size), op = u->sub, sz = u->size;
+    int rotate = op == X_ROL || op == X_ROR;
+    int dynamic = u->a == R_ECX;
+    if (!dynamic && !rotate && !(u->live & F_ARITH)) {
+        clobber(b, 0);
+        shift_op(e, u, d);
         b->fs = FS_HOST;                            /* (dead) */
         b->af_bad = 0;
         return;
     }
-    e_mov_rr(e, 4, SCR, d);
-    e_shift_ri(e, 4, op, d, (uint8_t)u->imm);
-    e_save_host_flags(e);
-    e_alu_ri(e, 4, X_AND, FLG, RF(F_CF | F_PF | F_ZF | F_SF));
-    if (op == X_SHL) {                              /* OF = sign of the result ^ CF */
-        e_mov_rr(e, 4, SCR, d);
-        e_shift_ri(e, 4, X_SHR, SCR, 31);
-        e_mov_rr(e, 4, R10, FLG);
-        e_shift_ri(e, 4, X_SHR, R10, 8);
+    /* the flags a zero count or a rotate keeps */
+    if (dynamic || rotate) flags_to_r15(b);
+    clobber(b, 0);
+    uint8_t *skip = NULL;
+    if (dynamic) {
+        e_test_ri(e, 1, RCX, 31);
+        skip = e_jcc32(e, CC_E);
+    }
+    if (op == X_SHR) e_mov_rr(e, 4, R10, d);       /* the operand's sign, for OF */
+    shift_op(e, u, d);
+    if (rotate) {
+        e_setcc(e, CC_B, SCR);
+        e_movx_rr(e, 0xb6, SCR, SCR);
+        e_alu_ri(e, 4, X_AND, FLG, ~RF(F_CF | F_OF));
+        e_mov_rr(e, 4, R10, SCR);
+        e_shift_ri(e, 4, X_SHL, R10, 8);
+        e_alu_rr(e, 4, X_OR, FLG, R10);             /* CF */
+        if (op == X_ROL) msb_to(e, R10, d, sz, 0);
+        else { msb_to(e, R10, d, sz, 1); e_mov_rr(e, 4, SCR, R10); msb_to(e, R10, d, sz, 0); }
         e_alu_rr(e, 4, X_XOR, SCR, R10);
-    } else if (op == X_SHR) {                       /* OF = sign of the operand */
-        e_shift_ri(e, 4, X_SHR, SCR, 31);
+        e_alu_rr(e, 4, X_OR, FLG, SCR);             /* OF */
+    } else {
+        e_save_host_flags(e);
+        e_alu_ri(e, 4, X_AND, FLG, RF(F_CF | F_PF | F_ZF | F_SF));
+        if (op == X_SHL) {
+            msb_to(e, SCR, d, sz, 0);
+            e_mov_rr(e, 4, R10, FLG);
+            e_shift_ri(e, 4, X_SHR, R10, 8);
+            e_alu_rr(e, 4, X_XOR, SCR, R10);
+            e_alu_ri(e, 4, X_AND, SCR, 1);
+            e_alu_rr(e, 4, X_OR, FLG, SCR);
+        } else if (op == X_SHR) {
+            msb_to(e, SCR, R10, sz, 0);
+            e_alu_rr(e, 4, X_OR, FLG, SCR);
+        }
     }
-    if (op != X_SAR) {
-        e_alu_ri(e, 4, X_AND, SCR, 1);
-        e_alu_rr(e, 4, X_OR, FLG, SCR);
-    }
+    if (skip) e_patch_here(e, skip);
     b->fs = FS_R15;
+    b->af_bad = 0;
 }
 
 /* IMUL r, r/m: CF = OF = the product does not fit; ZF, SF, PF from the low
@@ -786,7 +832,7 @@ static void one(struct bk *b, const struct uop *u)
     case U_INCDEC: u_incdec(b, u); break;
     case U_NEG: u_neg(b, u); break;
     case U_NOT: e_grp3_r(&b->e, u->size, 2, R(u->d, u->size)); break;
-    case U_SHIFT: clobber(b, 0); u_shift(b, u); break;
+    case U_SHIFT: u_shift(b, u); break;
     case U_IMUL: u_imul(b, u); break;
     case U_LEA: u_lea(b, u); break;
     case U_ADDR: u_addr(b, u); break;

@@ -50,7 +50,7 @@ static void table_flags(struct fb *f, struct uop *u)
 
 static int is_mem(const struct insn *i) { return i->mod != 3; }
 /* A byte register AH..BH cannot sit next to a host register that needs REX. */
-static int high_byte(int size, int r) { return size == 1 && r >= 4; }
+static int high_byte(int size, int r) { return size == 1 && r >= 4 && r < 8; }
 
 /* A = the memory operand's linear address (checked for the access). */
 static void addr(struct fb *f, int write, int size)
@@ -210,7 +210,6 @@ static int unary(struct fb *f, const struct insn *i, int kind, int sub, int r)
 {
     int d = r;
     if (r < 0) {
-        if (high_byte(i->osz, i->rm) && is_mem(i)) return -1;
         if (is_mem(i)) {
             addr(f, 1, i->osz);
             emit(f, U_LOAD, i->osz, V_T0, V_NONE)->flags |= U_RMW;
@@ -276,20 +275,40 @@ static int l_imul_GEI(struct fb *f, const struct insn *i)
     return imul(f, i, 1);
 }
 
-/* SHL/SHR/SAR r32 by 1 or an immediate */
-static int shift(struct fb *f, const struct insn *i, unsigned cnt)
+/* ROL, ROR, SHL, SHR, SAR by 1, an immediate or CL, on a register or
+ * memory. The flags are the interpreter's (shift() in ops_alu.c), which the
+ * backend composes where the host leaves them undefined. Forms where the
+ * host and the interpreter may differ (a byte or word shifted by its width
+ * or more) and CL counts on memory or below 32 bits stay with the handler. */
+static int shift(struct fb *f, const struct insn *i, int by_cl, unsigned cnt)
 {
-    int op = i->reg == 6 ? X_SHL : i->reg;
-    if (is_mem(i) || i->osz != 4 || (op != X_SHL && op != X_SHR && op != X_SAR)) return -1;
+    int op = i->reg == 6 ? X_SHL : i->reg, sz = i->osz;
+    if (op == X_RCL || op == X_RCR) return -1;
+    int rotate = op == X_ROL || op == X_ROR;
+    if (by_cl && (is_mem(i) || sz != 4)) return -1;
+    if (!is_mem(i) && high_byte(sz, i->rm)) return -1;     /* the flags need it in a 32-bit register */
     cnt &= 31;
-    if (!cnt) return 0;        /* no flags, no change */
-    struct uop *u = emit_imm(f, U_SHIFT, 4, i->rm, cnt);
+    if (!by_cl && !rotate && cnt >= 8u * (unsigned)sz) return -1;
+    if (!by_cl && !cnt) {                   /* flags and operand unchanged; memory is still read */
+        if (is_mem(i)) addr(f, 0, sz);
+        return 0;
+    }
+    int d = i->rm;
+    if (is_mem(i)) {
+        addr(f, 1, sz);
+        emit(f, U_LOAD, sz, V_T0, V_NONE);
+        d = V_T0;
+    }
+    struct uop *u = emit_imm(f, U_SHIFT, sz, d, cnt);
     u->sub = (uint8_t)op;
-    u->fl_write = F_ARITH;
+    u->a = by_cl ? R_ECX : V_IMM;
+    u->fl_write = by_cl ? 0 : rotate ? F_CF | F_OF : F_ARITH;
+    if (d == V_T0) emit(f, U_STORE, sz, V_NONE, V_T0)->flags |= U_AFTER_RMW;
     return 0;
 }
-static int l_shift_E1(struct fb *f, const struct insn *i) { return shift(f, i, 1); }
-static int l_shift_EI(struct fb *f, const struct insn *i) { return shift(f, i, i->imm); }
+static int l_shift_E1(struct fb *f, const struct insn *i) { return shift(f, i, 0, 1); }
+static int l_shift_EI(struct fb *f, const struct insn *i) { return shift(f, i, 0, i->imm); }
+static int l_shift_ECL(struct fb *f, const struct insn *i) { return shift(f, i, 1, 0); }
 
 static int l_setcc(struct fb *f, const struct insn *i)
 {
@@ -480,7 +499,7 @@ static const struct { exec_fn exec; lower_fn *lower; } lowerings[] = {
     { ex_inc_r, l_inc_r }, { ex_dec_r, l_dec_r }, { ex_inc_E, l_inc_E }, { ex_dec_E, l_dec_E },
     { ex_not_E, l_not_E }, { ex_neg_E, l_neg_E },
     { ex_imul_GE, l_imul_GE }, { ex_imul_GEI, l_imul_GEI },
-    { ex_shift_E1, l_shift_E1 }, { ex_shift_EI, l_shift_EI },
+    { ex_shift_E1, l_shift_E1 }, { ex_shift_EI, l_shift_EI }, { ex_shift_ECL, l_shift_ECL },
     { ex_setcc, l_setcc }, { ex_cmovcc, l_cmovcc },
     { ex_clc, l_clc }, { ex_stc, l_stc }, { ex_cmc, l_cmc }, { ex_cld, l_cld }, { ex_std, l_std },
     { ex_push_r, l_push_r }, { ex_push_I, l_push_I }, { ex_push_E, l_push_E }, { ex_pop_r, l_pop_r },

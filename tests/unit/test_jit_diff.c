@@ -205,8 +205,17 @@ static void gen_misc(struct prog *p)
     case 2: put(p, 0x89); put(p, modrm_rr(gpr(), gpr())); break;
     case 3: put(p, (uint8_t)(0xb8 + gpr())); put32(p, value()); break;
     case 4:                                                          /* shifts and rotates */
-        if (pick(4)) { put(p, 0xc1); put(p, modrm_rr((int)pick(8), gpr())); put(p, (uint8_t)pick(40)); }
-        else { put(p, 0xd1); put(p, modrm_rr((int)pick(8), gpr())); }
+        switch (pick(6)) {
+        case 0: case 1: put(p, 0xc1); put(p, modrm_rr((int)pick(8), gpr())); put(p, (uint8_t)pick(40)); break;
+        case 2: put(p, 0xd1); put(p, modrm_rr((int)pick(8), gpr())); break;
+        case 3: if (!keep_ecx) { put(p, 0xd3); put(p, modrm_rr((int)pick(8), gpr())); } break;     /* by CL */
+        case 4:                                                      /* 8 and 16 bits */
+            if (pick(2)) { put(p, 0x66); put(p, 0xc1); put(p, modrm_rr((int)pick(8), gpr())); }
+            else { put(p, 0xc0); put(p, modrm_rr((int)pick(8), breg())); }
+            put(p, (uint8_t)pick(20));
+            break;
+        default: put(p, pick(2) ? 0xc1 : 0xc0); mem_store(p, (int)pick(8)); put(p, (uint8_t)pick(36)); break;
+        }
         break;
     case 5: put(p, flag_ops[pick(3)]); break;
     case 6: put(p, 0x0f); put(p, (uint8_t)(0x90 + pick(16))); put(p, modrm_rr(0, breg())); break;  /* SETcc */
