@@ -83,7 +83,7 @@ if [ "$(uname -m)" = x86_64 ]; then
     if grep -q '^OUT: \[size=[1-9][0-9]*\]$' "$tmp/jit.log" &&
        [ "$(sed -n 2p "$tmp/jit.log")" = "  -- guest addr 0xfffffff0 + tb prologue" ] &&
        [ -n "$(sed -n '3{/^0x[0-9a-f]\{8,\}:  .*subl  *\$[0-9]*, 0x[0-9a-f]*(%rbp)$/p}' "$tmp/jit.log")" ] &&
-       grep -Eq '^0x[0-9a-f]{8,}:  41 ff d1 +callq +\*%r9$' "$tmp/jit.log"; then
+       grep -Eq '^0x[0-9a-f]{8,}:  e8( [0-9a-f]{2}){4} +callq +0x[0-9a-f]+$' "$tmp/jit.log"; then
         pass=$((pass + 1))
     else echo "FAIL: -d out_asm: got:"; head -40 "$tmp/jit.log"; fail=$((fail + 1)); fi
     blocks=$(sed -n 's/^blocks translated *\([0-9]*\)$/\1/p' "$tmp/jit.log")

@@ -112,6 +112,7 @@ struct bk {
     struct { uint8_t *ref; int word; } slot_refs[MAX_EXITS][4];   /* rip-relative uses, word: byte offset in the slot */
     int nslot_refs[MAX_EXITS];
     int nslots;
+    uint8_t *entry;                 /* the block's own entry: a loop to it needs no slot */
 };
 
 static int code16(const struct bk *b) { return !(b->ir->mode & JIT_MODE_CODE32); }
@@ -164,7 +165,8 @@ static void flags_to_mem(struct bk *b)
     struct emit *e = &b->e;
     if (!b->fs || (b->fs & FS_MEM)) return;
     flags_to_r15(b);
-    e_r15_to_eflags(e);
+    e_byte(e, 0xe8); e_u32(e, 0);                   /* the shared e_r15_to_eflags */
+    e_patch(e, e->p, b->env->r15_to_mem);
     b->fs |= FS_MEM;
 }
 
@@ -259,28 +261,15 @@ static void helper_call(struct bk *b, int k)
     struct emit *e = &b->e;
     const struct insn *i = &b->ir->b->insn[k];
     int n = b->ir->n_insns;
-    store_regs(e);
-    add_eip(b, (int32_t)(b->ir->insn_off[k] - (uint32_t)b->eip_off));
-    e_load(e, 4, SCR, CPU(eip));
-    e_store(e, 4, CPU(insn_eip), SCR);
-    e_store(e, 4, CPU(insn_esp), hreg[R_ESP]);
-    e_alu_mi(e, 4, X_ADD, CPU(budget), (uint32_t)(n - k));
-    e_alu_mi(e, 8, X_SUB, CPU(icount), (uint32_t)(n - k));
-    e_mov_rr(e, 8, RDI, RBP);
-    e_mov64_ri(e, RSI, (uint64_t)(uintptr_t)i);
-    exec_fn fn = i->exec;
-    const void *p;
-    memcpy(&p, &fn, sizeof p);
-    call_abs(e, p);
     if (b->env->helper_counter) {               /* -d jit: calls by mnemonic */
         e_mov64_ri(e, R9, (uint64_t)(uintptr_t)b->env->helper_counter(b->env->opaque, i));
         e_alu_mi(e, 8, X_ADD, M(R9, 0), 1);
     }
-    load_regs(e);
-    e_load(e, 4, SCR, CPU(budget));
-    e_alu_ri(e, 4, X_SUB, SCR, 1);
-    e_store(e, 4, CPU(budget), SCR);
-    e_alu_mi(e, 8, X_ADD, CPU(icount), 1);
+    e_mov64_ri(e, R9, (uint64_t)(uintptr_t)i);
+    e_mov_ri(e, 4, R10, b->ir->insn_off[k] - (uint32_t)b->eip_off);
+    e_mov_ri(e, 4, R11, (uint32_t)(n - k));
+    e_byte(e, 0xe8); e_u32(e, 0);
+    e_patch(e, e->p, code16(b) ? b->env->helper16 : b->env->helper32);
     b->fs = 0;
     b->eip_off = (int)b->ir->insn_off[k + 1];
     if (k + 1 >= n) return;
@@ -674,6 +663,13 @@ static void exit_direct(struct bk *b, int32_t target)
     add_eip(b, target - b->eip_off);
     uint32_t tphys = blk->phys + (uint32_t)target;
     int same_page = blk->phys_page2 == ~0u && ((tphys ^ blk->phys) & ~0xfffu) == 0;
+    if (target == 0) {                              /* a loop back to this block's start */
+        e_alu_mi(e, 2, X_CMP, CPU(intr_line), 0);
+        jcc_abs(e, CC_NE, b->env->exit_r15);
+        e_alu_mi(e, 8, X_ADD, CPU(engine_counts), 1);
+        jmp_abs(e, b->entry);
+        return;
+    }
     if (b->nslots == MAX_EXITS || (!same_page && !flat(b))) {
         jmp_abs(e, b->env->exit_r15);
         return;
@@ -705,10 +701,7 @@ static void exit_direct(struct bk *b, int32_t target)
     e_jmp_m(e, M(SCR, BLK(native_chain)));
     e_patch_here(e, fill);
     slot_ref(b, s, e_lea_rip(e, SCR), 0);
-    e_store(e, 8, CPU(chain_slot), SCR);
-    e_load(e, 4, R10, CPU(eip));
-    e_store(e, 4, CPU(chain_eip), R10);
-    jmp_abs(e, b->env->exit_r15);
+    jmp_abs(e, b->env->fill_exit);
 }
 
 static void u_jcc(struct bk *b, const struct uop *u)
@@ -806,6 +799,44 @@ void jit_backend_trampolines(struct emit *e, struct jit_trampolines *t)
     for (int k = 5; k >= 0; k--) e_pop(e, saved[k]);
     e_ret(e);
 
+    /* called with r9 = the instruction, r10 = its EIP offset from EIP now,
+     * r11 = the instructions charged for but not run (this one included):
+     * runs its handler as the interpreter's loop would, returns with the
+     * guest registers reloaded and r9 = the budget left */
+    for (int w = 4; w >= 2; w -= 2) {
+        if (w == 4) t->helper32 = e->p; else t->helper16 = e->p;
+        store_regs(e);
+        if (w == 4) e_alu_mr(e, 4, X_ADD, CPU(eip), R10);
+        else e_alu_mr(e, 2, X_ADD, CPU(eip), R10);
+        e_load(e, 4, RAX, CPU(eip));
+        e_store(e, 4, CPU(insn_eip), RAX);
+        e_store(e, 4, CPU(insn_esp), hreg[R_ESP]);
+        e_alu_mr(e, 4, X_ADD, CPU(budget), R11);
+        e_alu_mr(e, 8, X_SUB, CPU(icount), R11);
+        e_mov_rr(e, 8, RDI, RBP);
+        e_mov_rr(e, 8, RSI, R9);
+        e_alu_ri(e, 8, X_SUB, RSP, 8);
+        e_pfx(e, 4, 0, 0, R9, 0); e_byte(e, 0xff);     /* call [r9 + exec] */
+        e_modrm_m(e, 2, M(R9, (int32_t)offsetof(struct insn, exec)));
+        e_alu_ri(e, 8, X_ADD, RSP, 8);
+        load_regs(e);
+        e_load(e, 4, SCR, CPU(budget));
+        e_alu_ri(e, 4, X_SUB, SCR, 1);
+        e_store(e, 4, CPU(budget), SCR);
+        e_alu_mi(e, 8, X_ADD, CPU(icount), 1);
+        e_ret(e);
+    }
+
+    t->r15_to_mem = e->p;                           /* called: eflags = r15 (r9, r10 clobbered) */
+    e_r15_to_eflags(e);
+    e_ret(e);
+
+    t->fill_exit = e->p;                            /* r9 = a chain slot to fill: ask the dispatcher, leave */
+    e_store(e, 8, CPU(chain_slot), SCR);
+    e_load(e, 4, R10, CPU(eip));
+    e_store(e, 4, CPU(chain_eip), R10);
+    e_jmp_to(e, t->exit_r15);
+
     t->materialise = e->p;                          /* called: keeps every register but the host flags */
     static const int volatile_regs[9] = { RAX, RCX, RDX, RSI, RDI, R8, R9, R10, R11 };
     for (int k = 0; k < 9; k++) e_push(e, volatile_regs[k]);
@@ -870,6 +901,7 @@ uint8_t *jit_backend_translate(struct emit *e, const struct ir *ir, const struct
 {
     struct bk b = { .e = *e, .ir = ir, .env = env, .fs = FS_R15, .k = 0 };
     uint8_t *entry = b.e.p;
+    b.entry = entry;
     int n = ir->n_insns;
     /* the whole block is charged at entry; without the budget for it, leave */
     e_alu_mi(&b.e, 4, X_SUB, CPU(budget), (uint32_t)n);
