@@ -646,6 +646,26 @@ static void u_spadj(struct bk *b, const struct uop *u)
     e_mov_rr(e, 2, sp, SCR);
 }
 
+/* Leaves unless the TLB maps the code page of linear address r8 to the
+ * physical page of the block in r9: what a fetch there would run now
+ * (r8, r10, r11 clobbered). A flush or another address space just misses. */
+static void mapped_to_block(struct bk *b)
+{
+    struct emit *e = &b->e;
+    int user = (b->ir->mode & JIT_MODE_USER) != 0;
+    e_mov_rr(e, 4, R10, R8);
+    e_shift_ri(e, 4, X_SHR, R10, 12 - TLB_ENTRY_SHIFT);
+    e_alu_ri(e, 4, X_AND, R10, (TLB_SIZE - 1) << TLB_ENTRY_SHIFT);
+    e_alu_ri(e, 4, X_AND, R8, ~0xfffu);
+    e_mov64_ri(e, R11, (uint64_t)(uintptr_t)&b->env->tlb->e[user][0]);
+    e_alu_rm(e, 4, X_CMP, R8, MX(R11, R10, 0, (int32_t)offsetof(struct tlb_entry, tag_fetch)));
+    jcc_abs(e, CC_NE, b->env->exit_r15);
+    e_load(e, 4, R10, MX(R11, R10, 0, (int32_t)offsetof(struct tlb_entry, ppage)));
+    e_alu_rm(e, 4, X_XOR, R10, M(SCR, BLK(phys)));
+    e_alu_ri(e, 4, X_AND, R10, ~0xfffu);
+    jcc_abs(e, CC_NE, b->env->exit_r15);
+}
+
 static void slot_ref(struct bk *b, int s, uint8_t *ref, int word)
 {
     b->slot_refs[s][b->nslot_refs[s]].ref = ref;
@@ -685,16 +705,9 @@ static void exit_direct(struct bk *b, int32_t target)
     jcc_abs(e, CC_NE, b->env->exit_r15);
     e_alu_mi(e, 1, X_CMP, M(SCR, BLK(dead)), 0);
     jcc_abs(e, CC_NE, b->env->exit_r15);
-    if (!same_page) {
-        /* another page: only while its mapping is the one the slot was filled under */
-        e_mov64_ri(e, R10, (uint64_t)(uintptr_t)&b->env->tlb->epoch);
-        e_load(e, 4, R10, M(R10, 0));
-        slot_ref(b, s, e_cmp_rip(e, R10), 8);
-        jcc_abs(e, CC_NE, b->env->exit_r15);
-        /* and only for the linear EIP it was filled for (aliased pages) */
-        e_load(e, 4, R10, CPU(eip));
-        slot_ref(b, s, e_cmp_rip(e, R10), 12);
-        jcc_abs(e, CC_NE, b->env->exit_r15);
+    if (!same_page) {                               /* flat: the linear EIP is the address */
+        e_load(e, 4, R8, CPU(eip));
+        mapped_to_block(b);
     }
     e_store(e, 8, CPU(cur_block), SCR);
     e_alu_mi(e, 8, X_ADD, CPU(engine_counts), 1);                  /* chained exits */
@@ -756,15 +769,12 @@ static void u_jmpind(struct bk *b, const struct uop *u)
     e_mov64_ri(e, HOST, (uint64_t)(uintptr_t)b->env->jc);
     e_alu_rm(e, 4, X_CMP, R8, MX(HOST, SCR, 0, 0));
     jcc_abs(e, CC_NE, b->env->exit_r15);
-    e_mov64_ri(e, R10, (uint64_t)(uintptr_t)&b->env->tlb->epoch);
-    e_load(e, 4, R10, M(R10, 0));
-    e_alu_rm(e, 4, X_CMP, R10, MX(HOST, SCR, 0, 4));
-    jcc_abs(e, CC_NE, b->env->exit_r15);
     e_load(e, 8, SCR, MX(HOST, SCR, 0, 8));
     e_alu_mi(e, 4, X_CMP, M(SCR, BLK(native_key)), b->env->key);
     jcc_abs(e, CC_NE, b->env->exit_r15);
     e_alu_mi(e, 1, X_CMP, M(SCR, BLK(dead)), 0);
     jcc_abs(e, CC_NE, b->env->exit_r15);
+    mapped_to_block(b);
     e_store(e, 8, CPU(cur_block), SCR);
     e_alu_mi(e, 8, X_ADD, M(RBP, OFF(engine_counts) + 8), 1);     /* jump cache exits */
     e_jmp_m(e, M(SCR, BLK(native_chain)));

@@ -11,13 +11,15 @@ struct ir;
 struct tlb;
 struct insn;
 
-/* The per-CPU jump cache: linear EIP -> block, valid under one TLB epoch. */
+/* The per-CPU jump cache: linear EIP -> block; generated code enters the
+ * block only while the TLB maps that EIP's page to the block's.
+ * Blocks straddling two pages are never entered this way. */
 #define JC_BITS 12
 #define JC_SIZE (1u << JC_BITS)
 #define JC_SHIFT 12
 struct jc_entry {
     uint32_t lin;
-    uint32_t epoch;
+    uint32_t unused;
     struct block *b;
 };
 static inline unsigned jc_index(uint32_t lin) { return ((lin >> JC_SHIFT) ^ lin) & (JC_SIZE - 1); }
@@ -49,7 +51,7 @@ void jit_backend_trampolines(struct emit *e, struct jit_trampolines *t);
 
 /* Emits b's code at e->p and returns its entry (chained blocks and the
  * dispatcher's trampoline jump there). Chain slots (16 bytes each: the next
- * block, the TLB epoch and linear EIP it was filled under) follow the code;
+ * block, and room) follow the code;
  * a slot's address reaches the dispatcher in cpu->chain_slot. On
  * e->overflow the caller retries in an emptied buffer; on e->bad the block
  * is left to the interpreter. */

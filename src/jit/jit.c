@@ -77,6 +77,7 @@ static void flush_code(struct jit *j)
 static uint64_t *helper_counter(void *opaque, const struct insn *i)
 {
     struct jit *j = opaque;
+    if (getenv("RELIC_HDBG")) fprintf(stderr, "H %s op=%03x mod=%d reg=%d rm=%d osz=%d asz=%d seg=%d lock=%d rep=%d\n", i->op->name, i->opcode, i->mod, i->reg, i->rm, i->osz, i->asz, i->seg, i->lock, i->rep);
     unsigned h = (unsigned)(((uintptr_t)i->op >> 4) * 0x9e3779b1u) % HELPER_SLOTS;
     for (unsigned k = 0; k < HELPER_SLOTS; k++, h = (h + 1) % HELPER_SLOTS) {
         if (j->helpers[h].op == i->op || !j->helpers[h].op) {
@@ -140,20 +141,17 @@ static int translate(struct jit *j, struct cpu *c, struct block *b, unsigned mod
     return -1;
 }
 
-/* The exit that asked for a chain led to b: fill its slot (with the TLB
- * epoch and EIP, which cross-page chains check), if the slot is of this
- * generation and b is what it left for. */
+/* The exit that asked for a chain led to b: fill its slot, if the slot is
+ * of this generation and b is what it left for (and lies in one page). */
 static void fill_chain(struct jit *j, struct cpu *c, const struct block *b)
 {
     uint64_t slot = c->chain_slot;
     c->chain_slot = 0;
-    if (!slot || c->chain_gen != j->cb.gen || c->eip != c->chain_eip)
+    if (!slot || c->chain_gen != j->cb.gen || c->eip != c->chain_eip || b->phys_page2 != ~0u)
         return;
     uint8_t *p = j->cb.rw + (slot - (uint64_t)(uintptr_t)j->cb.rx);
     const struct block *bp = b;
     memcpy(p, &bp, sizeof bp);
-    memcpy(p + 8, &c->tlb->epoch, 4);
-    memcpy(p + 12, &c->eip, 4);
 }
 
 static void run_interp(struct jit *j, struct cpu *c, struct block *b)
@@ -194,7 +192,7 @@ static void run_block(struct cpu *c, struct block *b)
     }
     fill_chain(j, c, b);
     uint32_t lin = c->seg[S_CS].base + c->eip;
-    j->jc[jc_index(lin)] = (struct jc_entry){ lin, c->tlb->epoch, b };
+    if (b->phys_page2 == ~0u) j->jc[jc_index(lin)] = (struct jc_entry){ lin, 0, b };
     j->stats.exits_dispatcher++;
     flags_materialise(c);
     c->stop_block = 0;
