@@ -7,6 +7,8 @@ set -eu
 cd "$(dirname "$0")/.."
 
 PKGS="bc xorriso cpio syslinux mtools dosfstools build-essential meson ninja-build pkg-config nasm python3 libsdl2-dev zlib1g-dev libcapstone-dev seabios qemu-system-x86 xvfb xdotool x11-apps"
+# scripts/cross-test.sh: the core built for s390x and aarch64, run under qemu-user
+PKGS="$PKGS gcc-s390x-linux-gnu libc6-dev-s390x-cross gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static"
 
 missing=""
 for p in $PKGS; do

@@ -203,10 +203,6 @@ static void run_block(struct cpu *c, struct block *b)
 
 int jit_attach(struct cpu *c, char *err, size_t errlen)
 {
-    if (!jit_available()) {
-        snprintf(err, errlen, "the translator has no backend for this host (use -accel interp)");
-        return -1;
-    }
 #if defined(__x86_64__)
     struct jit *j = calloc(1, sizeof *j);
     if (!j || codebuf_init(&j->cb, CODE_BUFFER_SIZE) < 0) {
@@ -218,8 +214,12 @@ int jit_attach(struct cpu *c, char *err, size_t errlen)
     j->block_flushes = c->block_flushes;
     c->engine = j;
     c->run_block = run_block;
-#endif
     return 0;
+#else
+    (void)c;
+    snprintf(err, errlen, "the translator has no backend for this host (use -accel interp)");
+    return -1;
+#endif
 }
 
 void jit_detach(struct cpu *c)

@@ -4,6 +4,7 @@
  * backend's errors and -snapshot overlay. Final line "N passed, N failed". */
 #include "devices/disk.h"
 #include "devices/ide.h"
+#include "mmu/endian.h"
 #include "mmu/io.h"
 #include "mmu/phys.h"
 #include <fcntl.h>
@@ -348,10 +349,8 @@ static void test_ata(void)
     CHECK_EQ(inb(P + 7), 0x58);
     read_words(P, buf + 512, 512);
     inb(P + 7);
-    for (int i = 0; i < 128; i++) {                 /* 32-bit data port */
-        uint32_t v = inl(P);
-        memcpy(buf + 1024 + 4 * i, &v, 4);
-    }
+    for (int i = 0; i < 128; i++)                   /* 32-bit data port */
+        st32le(buf + 1024 + 4 * i, inl(P));
     CHECK_EQ(inb(P + 7), 0x50);
     CHECK_EQ(rig.irq_rises[14], 3);
     CHECK(match_pattern(buf, 5 * 512, 1536));
@@ -451,11 +450,8 @@ static void test_ata(void)
     lba28_cmd(P, 0, 200, 6, 0xc5);
     write_words(P, buf, 4 * 512);                   /* first block: 4 sectors */
     CHECK_EQ(inb(P + 7), 0x58);
-    for (int i = 0; i < 256; i++) {                 /* then the remaining 2, 32 bits at a time */
-        uint32_t v;
-        memcpy(&v, buf + 2048 + 4 * i, 4);
-        outl(P, v);
-    }
+    for (int i = 0; i < 256; i++)                   /* then the remaining 2, 32 bits at a time */
+        outl(P, ld32le(buf + 2048 + 4 * i));
     CHECK_EQ(inb(P + 7), 0x50);
     CHECK_EQ(rig.irq_rises[14], 2);
     file_read(path, 200 * 512, host, 6 * 512);

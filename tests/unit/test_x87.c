@@ -36,6 +36,7 @@
 static unsigned long long npass, nfail;
 static int verbose, strict;
 
+#if HAVE_NATIVE
 static uint64_t rs = 0x9e3779b97f4a7c15ull;
 static uint64_t rnd(void)
 {
@@ -43,6 +44,7 @@ static uint64_t rnd(void)
     return rs;
 }
 static unsigned rn(unsigned n) { return (unsigned)(rnd() % n); }
+#endif
 
 static void check(int ok, const char *what)
 {
@@ -113,6 +115,7 @@ static int rig_run(const uint8_t *code, int n)
     return 98;
 }
 
+#if HAVE_NATIVE
 /* ---- random operands ---- */
 static void put80(uint8_t *b, uint64_t sig, uint16_t se) { st64le(b, sig); st16le(b + 8, se); }
 
@@ -310,7 +313,6 @@ static const struct form forms[] = {
     { "fxrstor", 0x0f, 0xae, M_FX, 512, F_PTRS }, { "fxsave", 0x0f, 0xae, M_OUT, 512, 0 },
 };
 
-#if HAVE_NATIVE
 typedef void (*native_fn)(void *in, void *out, void *data, uint64_t *fl);
 static uint8_t *jit;
 static uint8_t *ndata;
@@ -327,7 +329,6 @@ static void native_build(const uint8_t *insn, int n)
     memcpy(p, post, sizeof post);
     __builtin___clear_cache((char *)jit, (char *)p + sizeof post);
 }
-#endif
 
 /* Stored bytes not compared: the pointers in FNSTENV/FNSAVE images; in
  * FXSAVE, FOP/FIP/FDP (the host's FXSAVE stores them only with an exception
@@ -354,7 +355,6 @@ struct stats { unsigned long long pass, fail, differ; };
 
 static void run_form(const struct form *f, int ncases, struct stats *st)
 {
-#if HAVE_NATIVE
     int shown = 0;
     for (int n = 0; n < ncases; n++) {
         uint8_t insn[4], in[108], data[512], ndat[512];
@@ -482,10 +482,8 @@ static void run_form(const struct form *f, int ncases, struct stats *st)
             st->pass++;
         }
     }
-#else
-    (void)f; (void)ncases; (void)st;
-#endif
 }
+#endif
 
 /* ---- relic-only checks ---- */
 
@@ -727,14 +725,14 @@ static void layout_checks(void)
 
 int main(int argc, char **argv)
 {
-    int ncases = argc > 1 ? atoi(argv[1]) : 300;
-    if (argc > 2) rs = strtoull(argv[2], NULL, 0) | 1;
     const char *vb = getenv("TEST_X87_VERBOSE");
     verbose = vb && *vb == '1';
     const char *sv = getenv("TEST_X87_STRICT");
     strict = sv && *sv == '1';
     rig_init();
 #if HAVE_NATIVE
+    int ncases = argc > 1 ? atoi(argv[1]) : 300;
+    if (argc > 2) rs = strtoull(argv[2], NULL, 0) | 1;
     jit = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     ndata = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (jit == MAP_FAILED || ndata == MAP_FAILED) {
@@ -756,6 +754,7 @@ int main(int argc, char **argv)
         nfail += core.fail + trans.fail;
     }
 #else
+    (void)argc; (void)argv;
     printf("SKIP: native comparison needs an x86-64 Linux host\n");
 #endif
     relic_checks();
