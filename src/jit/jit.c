@@ -77,7 +77,6 @@ static void flush_code(struct jit *j)
 static uint64_t *helper_counter(void *opaque, const struct insn *i)
 {
     struct jit *j = opaque;
-    if (getenv("RELIC_HDBG")) fprintf(stderr, "H %s op=%03x mod=%d reg=%d rm=%d osz=%d asz=%d seg=%d lock=%d rep=%d\n", i->op->name, i->opcode, i->mod, i->reg, i->rm, i->osz, i->asz, i->seg, i->lock, i->rep);
     unsigned h = (unsigned)(((uintptr_t)i->op >> 4) * 0x9e3779b1u) % HELPER_SLOTS;
     for (unsigned k = 0; k < HELPER_SLOTS; k++, h = (h + 1) % HELPER_SLOTS) {
         if (j->helpers[h].op == i->op || !j->helpers[h].op) {
@@ -204,6 +203,10 @@ static void run_block(struct cpu *c, struct block *b)
 int jit_attach(struct cpu *c, char *err, size_t errlen)
 {
 #if defined(__x86_64__)
+    if (!jit_available()) {
+        snprintf(err, errlen, "the translator needs LAHF in 64-bit mode, which this CPU lacks (use -accel interp)");
+        return -1;
+    }
     struct jit *j = calloc(1, sizeof *j);
     if (!j || codebuf_init(&j->cb, CODE_BUFFER_SIZE) < 0) {
         snprintf(err, errlen, "cannot map memory for translated code: %s", strerror(j ? errno : ENOMEM));
@@ -227,7 +230,6 @@ void jit_detach(struct cpu *c)
     struct jit *j = c->engine;
     if (!j)
         return;
-    if (getenv("RELIC_JIT_DUMP")) { FILE *f = fopen(getenv("RELIC_JIT_DUMP"), "wb"); if (f) { fwrite(j->cb.rw, 1, j->cb.used, f); fclose(f); } }
     codebuf_free(&j->cb);
     free(j);
     c->engine = NULL;
