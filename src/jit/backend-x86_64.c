@@ -694,10 +694,22 @@ static void exit_direct(struct bk *b, int32_t target)
         jmp_abs(e, b->env->exit_r15);
         return;
     }
-    int s = b->nslots++;
-    b->nslot_refs[s] = 0;
     e_alu_mi(e, 2, X_CMP, CPU(intr_line), 0);      /* INTR or NMI pending: to the loop */
     jcc_abs(e, CC_NE, b->env->exit_r15);
+    if (same_page) {
+        /* a jump the dispatcher points at the next block's entry (which
+         * checks the block is alive) the first time this exit is taken */
+        e_alu_mi(e, 8, X_ADD, CPU(engine_counts), 1);              /* chained exits */
+        uint8_t *site = e_jmp32(e);
+        e_patch_here(e, site);
+        e_patch(e, e_lea_rip(e, SCR), site);
+        e_pfx(e, 8, 0, 0, SCR, 0); e_byte(e, 0x0f); e_byte(e, 0xba);  /* bts r9, 63: a site, not a slot */
+        e_modrm_rr(e, 5, SCR); e_byte(e, 63);
+        jmp_abs(e, b->env->fill_exit);
+        return;
+    }
+    int s = b->nslots++;
+    b->nslot_refs[s] = 0;
     slot_ref(b, s, e_load_rip(e, SCR), 0);
     e_test_rr(e, 8, SCR, SCR);
     uint8_t *fill = e_jcc32(e, CC_E);
@@ -911,8 +923,13 @@ uint8_t *jit_backend_translate(struct emit *e, const struct ir *ir, const struct
 {
     struct bk b = { .e = *e, .ir = ir, .env = env, .fs = FS_R15, .k = 0 };
     uint8_t *entry = b.e.p;
-    b.entry = entry;
     int n = ir->n_insns;
+    /* entered by jumps patched in other blocks: only while alive */
+    e_mov64_ri(&b.e, SCR, (uint64_t)(uintptr_t)ir->b);
+    e_alu_mi(&b.e, 1, X_CMP, M(SCR, BLK(dead)), 0);
+    jcc_abs(&b.e, CC_NE, env->exit_r15);
+    e_store(&b.e, 8, CPU(cur_block), SCR);
+    b.entry = b.e.p;
     /* the whole block is charged at entry; without the budget for it, leave */
     e_alu_mi(&b.e, 4, X_SUB, CPU(budget), (uint32_t)n);
     uint8_t *short_budget = e_jcc32(&b.e, CC_L);

@@ -148,6 +148,13 @@ static void fill_chain(struct jit *j, struct cpu *c, const struct block *b)
     c->chain_slot = 0;
     if (!slot || c->chain_gen != j->cb.gen || c->eip != c->chain_eip || b->phys_page2 != ~0u)
         return;
+    if (slot >> 63) {                       /* a jump to point at b's entry */
+        slot &= ~(1ull << 63);
+        uint8_t *p = j->cb.rw + (slot - (uint64_t)(uintptr_t)j->cb.rx);
+        int32_t rel = (int32_t)((const uint8_t *)b->native_chain - (const uint8_t *)(uintptr_t)slot);
+        memcpy(p - 4, &rel, 4);
+        return;
+    }
     uint8_t *p = j->cb.rw + (slot - (uint64_t)(uintptr_t)j->cb.rx);
     const struct block *bp = b;
     memcpy(p, &bp, sizeof bp);
