@@ -428,9 +428,24 @@ static void flat_start(struct rig *r, struct prog *p)
     data_base = DATA;
 }
 
+/* Data segments (and SS) with bases other than 0, for half the flat
+ * programs (a quarter of those with 1 MiB limits): the address arithmetic
+ * must add the base and check the limit. */
+static void shifted_segments(struct cpu *c)
+{
+    int small = !pick(4);
+    for (int s = 0; s < 6; s++) {
+        if (s == S_CS) continue;
+        c->seg[s].base = 16 * pick(0x80);
+        c->seg[s].limit = small ? 0xfffff : 0xffffffffu;
+        c->seg[s].flags = small ? 0x4093 : 0xc093;
+    }
+}
+
 static void build_flat(struct rig *r, struct prog *p)
 {
     flat_start(r, p);
+    if (pick(2)) shifted_segments(&r->cpu);
     gen_flat_prog(p, NULL, 0);
     put(p, 0xf4);
     load_prog(r, p, CODE);
@@ -538,25 +553,40 @@ static void build_smc(struct rig *r, struct prog *p)
 
 /* ---- interrupts ---- */
 static int irq_cpl;
+static void raise_line(struct prog *p)
+{
+    put(p, 0xb0); put(p, (uint8_t)pick(8)); put(p, 0xe6); put(p, PORT_RAISE);
+}
+/* A loop body: the program raises the line itself in some iterations, so
+ * the interrupt arrives while the loop runs chained. */
+static void irq_loop_body(struct prog *p)
+{
+    switch (pick(8)) {
+    case 0:
+        if (pick(2)) { put(p, 0xf6); put(p, 0xc1); put(p, (uint8_t)(1 + 2 * pick(4))); put(p, 0x75); put(p, 4); }
+        raise_line(p);
+        break;
+    case 1: put(p, pick(2) ? 0xfa : 0xfb); break;
+    default: gen_one(p, 1);
+    }
+}
 static void gen_irq(struct prog *p)
 {
-    switch (pick(9)) {
+    switch (pick(10)) {
+    case 9: loop_of(p, 20 + pick(300), irq_loop_body, 2 + (int)pick(4)); break;
     case 0: put(p, pick(2) ? 0xfa : 0xfb); break;                           /* CLI / STI */
     case 1: putn(p, (const uint8_t[]){ 0x9c, 0x81, 0x34, 0x24, 0, 2, 0, 0, 0x9d }, 9); break;  /* flip IF by POPF */
     case 2: if (!irq_cpl) putn(p, (const uint8_t[]){ 0xfb, 0xf4 }, 2); break;  /* STI; HLT */
     case 3: putn(p, (const uint8_t[]){ 0x16, 0x17 }, 2); gen_one(p, 2); break;    /* POP SS shadow */
     case 4: putn(p, (const uint8_t[]){ 0x8c, 0xd0, 0x8e, 0xd0 }, 4); gen_one(p, 2); break;  /* MOV SS */
     case 5: put(p, 0xfb); gen_one(p, 2); break;                             /* STI shadow */
-    case 6:                                                                 /* raise the line itself */
-        if (keep_ecx) break;
-        put(p, 0xb0); put(p, (uint8_t)pick(8)); put(p, 0xe6); put(p, PORT_RAISE);
-        break;
+    case 6: raise_line(p); break;
     case 7: {                                                               /* IRET to the next insn */
         uint32_t next = here(p) + 8;
         put(p, 0x9c); put(p, 0x0e); put(p, 0x68); put32(p, next); put(p, 0xcf);
         break;
     }
-    default: if (!keep_ecx) loop_of(p, 20 + pick(300), NULL, 1 + (int)pick(4));   /* long, chained */
+    default: loop_of(p, 20 + pick(300), NULL, 1 + (int)pick(4));          /* long, chained */
     }
 }
 
