@@ -25,7 +25,7 @@
 #define LOG_SKIPS (SYS_LOG + 12)    /* faulting instructions skipped */
 #define LOG_RING (SYS_LOG + 0x100)  /* 16-byte fault records: CR2, error code, EIP, vector */
 #define PORT_EOI 0xe0           /* OUT: the interrupt line drops */
-#define PORT_RAISE 0xe1         /* OUT: raises the line, vector 0x40 + (AL & 7) */
+#define PORT_RAISE 0xe1         /* OUT: raises the line, vector 0x40 + (AL & 7), unless AL bit 7 is set */
 
 struct rig {
     struct physmem pm;

@@ -47,7 +47,7 @@ static void io_wr(void *opaque, uint16_t port, uint32_t val, int size)
     struct rig *r = opaque;
     (void)size;
     if (port == PORT_EOI) r->cpu.intr_line = 0;
-    else { r->vector = 0x40 + (int)(val & 7); r->cpu.intr_line = 1; }
+    else if (!(val & 0x80)) { r->vector = 0x40 + (int)(val & 7); r->cpu.intr_line = 1; }
 }
 static int intr_ack(void *opaque) { return ((struct rig *)opaque)->vector; }
 
@@ -557,14 +557,17 @@ static void raise_line(struct prog *p)
 {
     put(p, 0xb0); put(p, (uint8_t)pick(8)); put(p, 0xe6); put(p, PORT_RAISE);
 }
-/* A loop body: the program raises the line itself in some iterations, so
- * the interrupt arrives while the loop runs chained. */
+/* A loop body: the program raises the line itself in some iterations
+ * (OUT with bit 7 clear), without a branch, so the exit after the OUT is
+ * one the loop also takes with no interrupt pending, and runs chained. */
 static void irq_loop_body(struct prog *p)
 {
     switch (pick(8)) {
-    case 0:
-        if (pick(2)) { put(p, 0xf6); put(p, 0xc1); put(p, (uint8_t)(1 + 2 * pick(4))); put(p, 0x75); put(p, 4); }
-        raise_line(p);
+    case 0: case 2:
+        if (pick(4)) {                          /* mov eax,ecx; shl al,k; and al,80h; or al,v; out */
+            putn(p, (const uint8_t[]){ 0x89, 0xc8, 0xc0, 0xe0, (uint8_t)(5 + pick(3)), 0x24, 0x80, 0x0c }, 8);
+            put(p, (uint8_t)pick(8)); put(p, 0xe6); put(p, PORT_RAISE);
+        } else raise_line(p);
         break;
     case 1: put(p, pick(2) ? 0xfa : 0xfb); break;
     default: gen_one(p, 1);
@@ -572,8 +575,8 @@ static void irq_loop_body(struct prog *p)
 }
 static void gen_irq(struct prog *p)
 {
-    switch (pick(10)) {
-    case 9: loop_of(p, 20 + pick(300), irq_loop_body, 2 + (int)pick(4)); break;
+    switch (pick(11)) {
+    case 9: case 10: loop_of(p, 20 + pick(300), irq_loop_body, 2 + (int)pick(4)); break;
     case 0: put(p, pick(2) ? 0xfa : 0xfb); break;                           /* CLI / STI */
     case 1: putn(p, (const uint8_t[]){ 0x9c, 0x81, 0x34, 0x24, 0, 2, 0, 0, 0x9d }, 9); break;  /* flip IF by POPF */
     case 2: if (!irq_cpl) putn(p, (const uint8_t[]){ 0xfb, 0xf4 }, 2); break;  /* STI; HLT */
@@ -611,7 +614,7 @@ static void build_irq(struct rig *r, struct prog *p)
 /* ---- comparison ---- */
 
 static int failed, passed;
-static int verbose;             /* --verbose: the interpreter's state after every slice */
+static int verbose;             /* --verbose: the interpreter's state after every slice, the program */
 
 static int fpu_same(const struct fpu *x, const struct fpu *y, char *what, size_t n)
 {
@@ -746,6 +749,7 @@ static int run_case(struct rig *interp, struct rig *jit, const struct mode *m, u
     rng = mix(seed);
     m->build(interp, &p);
     icount0 = interp->cpu.icount;
+    if (verbose) dump(&p);
     rng = mix(seed);
     m->build(jit, &q);
     rng = mix(seed ^ 0x5151);
