@@ -73,9 +73,13 @@ static void paging_end(struct rig *r, struct prog *p)
     load_prog(r, p, CODE);
 }
 
+/* The 4 KiB the generator's memory operands use: half the time page
+ * aligned, so its accesses at +4093..4095 cross into a page mapped
+ * elsewhere. */
 static uint32_t some_data(void)
 {
-    return pse && !pick(4) ? BIG + POOL + pick(WIN_PAGES * 4096 - 4096) : WIN + pick(WIN_PAGES * 4096 - 4096);
+    uint32_t off = pick(2) ? pick(WIN_PAGES - 1) << 12 : pick(WIN_PAGES * 4096 - 4096);
+    return (pse && !pick(4) ? BIG + POOL : WIN) + off;
 }
 
 /* Ring 0: page table edits followed by INVLPG or a CR3 reload, CR0.WP flips. */
