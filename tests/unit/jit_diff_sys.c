@@ -14,6 +14,12 @@
 #define WIN_PAGES 16
 #define POOL 0x20000u           /* physical pages the window maps */
 #define BIG 0x800000u           /* a 4 MiB page over physical 0 (CR4.PSE) */
+/* Code the programs call, on two linear pages after the window whose
+ * mappings ring 0 programs switch: CW -> 0x60000 or 0x61000, CW + 4 KiB
+ * -> 0x62000 or 0x63000, and a writable alias of 0x60000 at CW + 8 KiB. */
+#define CW (WIN + (WIN_PAGES << 12))
+#define CODE_A 0x60000u
+#define CW_PTE (PT1 + 4 * WIN_PAGES)
 enum { P = 1, RW = 2, US = 4, A = 0x20, D = 0x40, PS = 0x80 };
 
 static int cpl, pse;
@@ -43,6 +49,27 @@ static void page_tables(struct rig *r)
                                  | maybe(A, 8) | maybe(D, 8));
     if (pse)
         st32(r, PD + 8, PS | maybe(P, 14) | maybe(RW, 12) | maybe(US, 12) | maybe(A, 8) | maybe(D, 8));
+    st32(r, CW_PTE, CODE_A | P | RW | US);
+    st32(r, CW_PTE + 4, (CODE_A + 0x2000) | P | RW | US);
+    st32(r, CW_PTE + 8, CODE_A | P | RW | US);
+}
+
+/* Routines "mov eax, imm32; add ebx, eax; ret" 16 bytes apart, with other
+ * immediates in each physical version; one starts at 0xffa, so its ADD
+ * straddles into the second page (whose versions have ADD EBX,EAX or
+ * ADD EBX,EDX there). */
+static void code_pages(struct rig *r)
+{
+    for (uint32_t v = 0; v < 4; v++) {
+        uint8_t *pg = r->pm.ram + CODE_A + (v << 12);
+        for (uint32_t k = (v & 2) ? 1 : 0; k < 8; k++) {
+            pg[16 * k] = 0xb8;
+            st32le(pg + 16 * k + 1, rnd());
+            pg[16 * k + 5] = 0x01; pg[16 * k + 6] = 0xc3; pg[16 * k + 7] = 0xc3;
+        }
+        if (v & 2) { pg[0] = (uint8_t)(v & 1 ? 0xd3 : 0xc3); pg[1] = 0xc3; }
+        else { pg[0xffa] = 0xb8; st32le(pg + 0xffb, rnd()); pg[0xfff] = 0x01; }
+    }
 }
 
 static void paging_start(struct rig *r, struct prog *p)
@@ -52,6 +79,7 @@ static void paging_start(struct rig *r, struct prog *p)
     pse = (int)pick(2);
     sys_enter(r, cpl);
     page_tables(r);
+    code_pages(r);
     struct cpu *c = &r->cpu;
     c->cr0 |= CR0_PG | (pick(2) ? CR0_WP : 0);
     c->cr3 = PD;
@@ -111,9 +139,29 @@ static void gen_faults(struct prog *p)
     }
 }
 
+/* A call into the switched code pages (direct: a call to another page,
+ * or through EAX), a switch of their mappings (ring 0) with INVLPG or a
+ * CR3 reload, or a store through the alias into a routine's immediate. */
+static void gen_code_window(struct prog *p)
+{
+    static const uint32_t entry[] = { 0, 0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0xffa, 0x1010, 0x1020, 0x1070 };
+    uint32_t to = CW + entry[pick(sizeof entry / sizeof entry[0])], pte = pick(2);
+    switch (pick(cpl ? 3 : 5)) {
+    case 0: put(p, 0xe8); put32(p, to - (here(p) + 4)); break;
+    case 1: put(p, 0xb8); put32(p, to); put(p, 0xff); put(p, 0xd0); break;
+    case 2: put(p, 0xc7); put(p, 0x05); put32(p, CW + 0x2000 + 16 * pick(8) + 1); put32(p, value()); break;
+    default:
+        put(p, 0x81); put(p, 0x35); put32(p, CW_PTE + 4 * pte); put32(p, 0x1000);   /* xor [pte], 4 KiB */
+        if (pick(2)) { put(p, 0x0f); put(p, 0x01); put(p, 0x3d); put32(p, CW + (pte << 12) + pick(4096)); }
+        else putn(p, (const uint8_t[]){ 0x0f, 0x20, 0xd8, 0x0f, 0x22, 0xd8 }, 6);
+    }
+}
+
 static void gen_paging_extra(struct prog *p)
 {
-    if (!cpl && !pick(3)) gen_pt_edit(p);
+    uint32_t k = pick(8);
+    if (k < 3) gen_code_window(p);
+    else if (!cpl && k < 5) gen_pt_edit(p);
     else gen_faults(p);
 }
 

@@ -358,10 +358,27 @@ static void gen_skip(struct prog *p, int depth) { skip_over(p, NULL, depth, (int
 void gen_skip_with(struct prog *p, void (*body)(struct prog *), int n) { skip_over(p, body, 0, n); }
 
 /* call sub; jmp over; sub: a few instructions; ret (or ret 0); over: */
+/* An indirect forward jump over a few instructions: JMP EAX, or PUSH and
+ * a RET that returns where no CALL was. */
+static void gen_jump_indirect(struct prog *p)
+{
+    int by_ret = (int)pick(2);
+    put(p, by_ret ? 0x68 : 0xb8);
+    size_t hole = p->len;
+    put32(p, 0);
+    if (by_ret) put(p, 0xc3);
+    else { put(p, 0xff); put(p, 0xe0); }
+    for (int n = (int)pick(3); n > 0; n--) gen_one(p, 2);
+    uint32_t to = here(p);
+    memcpy(&p->b[hole], &to, 4);
+}
+
 void gen_call(struct prog *p)
 {
     size_t at = p->len;
-    put(p, 0xe8); put32(p, 2);                  /* to sub, past the jmp below */
+    if (!pick(4)) { gen_jump_indirect(p); return; }
+    if (pick(3)) { put(p, 0xe8); put32(p, 2); }   /* to sub, past the jmp below */
+    else { put(p, 0xb8); put32(p, here(p) + 8); put(p, 0xff); put(p, 0xd0); }   /* mov eax, sub; call eax */
     put(p, 0xeb);
     size_t hole = p->len;
     put(p, 0);
