@@ -505,7 +505,12 @@ static void gen_site(struct prog *p)
 static void gen_smc_store_to(struct prog *p, int to)
 {
     if (nstores >= 256) return;
-    switch (pick(6)) {
+    switch (pick(7)) {
+    case 6:                                                 /* mov edi, site; mov ecx, 1; rep stosb */
+        if (keep_ecx) return;
+        put(p, 0xbf); add_store(p, 1, to);
+        put(p, 0xb9); put32(p, 1); put(p, 0xfc); put(p, 0xf3); put(p, 0xaa);
+        return;
     case 0: put(p, 0xc7); put(p, 0x05); put32(p, here(p) + 4); put32(p, value()); return;  /* own imm32 */
     case 1:                                                 /* the same byte back (AL) */
         put(p, 0x8a); put(p, 0x05); add_store(p, 1, to);
@@ -593,7 +598,7 @@ static void irq_loop_body(struct prog *p)
 static void gen_irq(struct prog *p)
 {
     switch (pick(11)) {
-    case 9: case 10: loop_of(p, 20 + pick(300), irq_loop_body, 2 + (int)pick(4)); break;
+    case 9: case 10: loop_of(p, 8 + pick(120), irq_loop_body, 2 + (int)pick(4)); break;
     case 0: put(p, pick(2) ? 0xfa : 0xfb); break;                           /* CLI / STI */
     case 1: putn(p, (const uint8_t[]){ 0x9c, 0x81, 0x34, 0x24, 0, 2, 0, 0, 0x9d }, 9); break;  /* flip IF by POPF */
     case 2: if (!irq_cpl) putn(p, (const uint8_t[]){ 0xfb, 0xf4 }, 2); break;  /* STI; HLT */
@@ -606,7 +611,7 @@ static void gen_irq(struct prog *p)
         put(p, 0x9c); put(p, 0x0e); put(p, 0x68); put32(p, next); put(p, 0xcf);
         break;
     }
-    default: loop_of(p, 20 + pick(300), NULL, 1 + (int)pick(4));          /* long, chained */
+    default: loop_of(p, 8 + pick(120), NULL, 1 + (int)pick(4));          /* long, chained */
     }
 }
 
@@ -731,7 +736,7 @@ static void tally_end(struct tally *t, const struct rig *r, const struct prog *p
 {
     const struct cpu *c = &r->cpu;
     uint32_t lin = c->seg[S_CS].base + c->eip;
-    if (lin == p->base + p->len) t->at_end++;
+    if (lin == p->base + p->len || lin == FLAT32_STUBS + 0x32) t->at_end++;   /* HLT, or ring 3's INT 31h */
     else if (lin > FLAT32_STUBS && lin <= FLAT32_STUBS + 256) { t->in_stub++; t->vec[lin - FLAT32_STUBS - 1]++; }
     else t->other++;
     t->insns += c->icount - icount0;
