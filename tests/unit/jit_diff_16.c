@@ -2,7 +2,9 @@
  * code segment (D = 0) and virtual-8086 mode run one generator: every
  * 16-bit ModRM form, 32-bit addressing and operands through 67/66,
  * segment overrides, segment register loads (MOV, PUSH/POP, LDS/LES),
- * string instructions, loops, calls and forward jumps.
+ * string instructions, loops, calls and forward jumps; in real mode
+ * also interrupts (raised between slices and by the program: OUT E1h)
+ * with CLI/STI/POPF.
  *
  * Code is at 0x10000 (CS 1000 or selector 30); four data segments of
  * 64 KiB at 0x20000..0x50000 (2000..5000, or selectors 38..50). Only AX,
@@ -16,6 +18,7 @@
 static uint16_t segval[4];
 static int keep_cx;
 static int in_call;             /* SS stays: RET must find its return address */
+static int irq16;               /* real mode: IF may be set, the program raises interrupts */
 static int asz32;               /* the memory operand being emitted uses 32-bit addressing */
 
 /* AX, CX or DX (not CX in a loop body) */
@@ -119,9 +122,15 @@ static void gen16_misc(struct prog *p)
     case 0: put(p, (uint8_t)(0x40 + 8 * pick(2) + wreg())); break;                     /* INC/DEC */
     case 1: put(p, 0xc1); put(p, modrm_rr((int)pick(8), wreg())); put(p, (uint8_t)pick(20)); break;
     case 2: put(p, 0xd1); put(p, modrm_rr((int)pick(8), wreg())); break;
-    case 3: if (!keep_cx) put(p, pick(2) ? 0x98 : 0x99); break;                          /* CBW, CWD */
-    case 4: put(p, (uint8_t)(0xf5 + 3 * pick(2))); break;                               /* CMC, CLC */
-    case 5: put(p, 0x68); put16(p, rnd() & 0x0cd5); put(p, 0x9d); break;                /* PUSH; POPF */
+    case 3:                                                                             /* CBW, CWD, raise IRQ */
+        if (irq16 && pick(2)) { put(p, 0xb0); put(p, (uint8_t)pick(8)); put(p, 0xe6); put(p, PORT_RAISE); }
+        else put(p, pick(2) ? 0x98 : 0x99);
+        break;
+    case 4:                                                                             /* CMC CLC CLI STI */
+        if (pick(2) || !irq16) put(p, (uint8_t)(0xf5 + 3 * pick(2)));
+        else put(p, pick(2) ? 0xfa : 0xfb);
+        break;
+    case 5: put(p, 0x68); put16(p, rnd() & (irq16 ? 0x0ed5 : 0x0cd5)); put(p, 0x9d); break;   /* PUSH; POPF */
     case 6: put(p, 0x9c); put(p, (uint8_t)(0x58 + wreg())); break;                       /* PUSHF; POP */
     case 7: put(p, 0x0f); put(p, (uint8_t)(0x90 + pick(16))); put(p, modrm_rr(0, wreg8())); break;
     default: put(p, 0x66); put(p, 0x0f); put(p, 0xaf); put(p, modrm_rr(wreg(), (int)pick(8))); break;
@@ -275,6 +284,17 @@ static void regs16(struct cpu *c, uint16_t flags, uint8_t valid, int pm)
     c->lf_op = LF_NONE;
 }
 
+/* Real-mode interrupt handler at 0320:0000: counts (LOG_IRQS), folds the
+ * interrupted IP into an order-sensitive sum (LOG_IRQ_EIP), EOI, IRET. */
+#define H_IRQ16 0x3200u
+static const uint8_t h_irq16[] = {
+    0x50, 0x55, 0x89, 0xe5, 0x8b, 0x46, 0x04,       /* push ax; push bp; mov bp,sp; mov ax,[bp+4] */
+    0x2e, 0xc1, 0x06, 0x08, 0x0e, 0x05,             /* rol word [cs:0e08h],5 */
+    0x2e, 0x01, 0x06, 0x08, 0x0e,                   /* add [cs:0e08h],ax */
+    0x2e, 0xff, 0x06, 0x04, 0x0e,                   /* inc word [cs:0e04h] */
+    0xe6, PORT_EOI, 0x5d, 0x58, 0xcf,               /* out EOI,al; pop bp; pop ax; iret */
+};
+
 void build_real(struct rig *r, struct prog *p)
 {
     rig_clear(r);
@@ -284,13 +304,20 @@ void build_real(struct rig *r, struct prog *p)
         st16le(r->pm.ram + 4 * v, (uint16_t)v);
         st16le(r->pm.ram + 4 * v + 2, FLAT32_STUBS >> 4);
     }
+    phys_load(&r->pm, H_IRQ16, h_irq16, sizeof h_irq16);
+    for (uint32_t v = 0x40; v < 0x48; v++) {
+        st16le(r->pm.ram + 4 * v, 0);
+        st16le(r->pm.ram + 4 * v + 2, H_IRQ16 >> 4);
+    }
     c->cr0 = CR0_ET | CR0_NE;
     c->idtr = (struct dtr){ 0, 0x3ff };
     for (int k = 0; k < 4; k++) segval[k] = (uint16_t)(0x2000 + 0x1000 * k);
     regs16(c, 0x93, SEG_VALID_REAL, 0);
-    c->eflags = (rnd() & F_ARITH) | 2;
+    c->eflags = (rnd() & F_ARITH) | 2 | F_IF;
     cpu_update_mode(c);
+    irq16 = 1;
     gen16_prog(r, p);
+    irq16 = 0;
 }
 
 void build_pm16(struct rig *r, struct prog *p)

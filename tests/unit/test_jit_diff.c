@@ -6,14 +6,18 @@
  * all of guest RAM.
  *
  * Modes (each a machine set-up and a generator):
- *   flat    32-bit ring-0 arithmetic, memory, jumps, loops and calls
+ *   flat    32-bit ring-0 arithmetic, memory, jumps, loops, direct and
+ *           indirect calls and jumps; half with data segment bases not 0
  *   smc     flat, plus stores into code ahead of EIP, into the running
- *           instruction, the next block and a block chained to this one
- *   irq     interrupts raised between slices and by the program itself,
- *           long chained loops, CLI/STI/POPF/IRET, MOV SS and STI shadows
+ *           instruction, the next block and a block chained to this one,
+ *           same-value stores, REP STOSB into code
+ *   irq     interrupts raised between slices and by the program itself
+ *           (inside chained loops), CLI/STI/POPF/IRET, STI; HLT, MOV SS and
+ *           STI shadows; the handler folds each interrupted EIP into RAM
  *   paging  random page tables (4 KiB and 4 MiB pages, not present,
- *           read-only, supervisor), ring 0 or 3, handlers that log and fix
- *           #PF or skip #DE/#UD/#GP, INVLPG and CR3 reloads
+ *           read-only, supervisor, WP on or off), ring 0 or 3, handlers
+ *           that log and fix #PF or skip #DE/#UD/#GP, INVLPG and CR3
+ *           reloads, calls into code pages whose mappings change
  *   string  MOVS/STOS/LODS/SCAS/CMPS with and without REP over the paging
  *           set-up, faulting in the middle of a REP and resuming
  *   real, pm16, v86   16-bit code (jit_diff_16.c)
@@ -357,7 +361,6 @@ static void skip_over(struct prog *p, void (*body)(struct prog *), int depth, in
 static void gen_skip(struct prog *p, int depth) { skip_over(p, NULL, depth, (int)pick(4)); }
 void gen_skip_with(struct prog *p, void (*body)(struct prog *), int n) { skip_over(p, body, 0, n); }
 
-/* call sub; jmp over; sub: a few instructions; ret (or ret 0); over: */
 /* An indirect forward jump over a few instructions: JMP EAX, or PUSH and
  * a RET that returns where no CALL was. */
 static void gen_jump_indirect(struct prog *p)
@@ -373,6 +376,8 @@ static void gen_jump_indirect(struct prog *p)
     memcpy(&p->b[hole], &to, 4);
 }
 
+/* call sub (direct, or through EAX); jmp over; sub: a few instructions;
+ * ret (or ret imm16); over: -- or an indirect jump */
 void gen_call(struct prog *p)
 {
     size_t at = p->len;
@@ -722,7 +727,7 @@ static const struct mode modes[] = {
     { "irq", build_irq, 500, 1 },
     { "paging", build_paging, 500, 0 },
     { "string", build_string, 400, 0 },
-    { "real", build_real, 500, 0 },
+    { "real", build_real, 500, 1 },
     { "pm16", build_pm16, 300, 0 },
     { "v86", build_v86, 300, 0 },
     { "x87", build_x87, 600, 0 },
