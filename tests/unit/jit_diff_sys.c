@@ -12,6 +12,8 @@
 #define ANY_PAGE 0x84000u
 #define WIN 0x400000u           /* 16 random pages over the data pool */
 #define WIN_PAGES 16
+#define DATA_PAGES 14           /* what data accesses and strings use; page 15 is a ring-3 stack */
+#define STACK3 0x70000u         /* its physical page, on no other mapping */
 #define POOL 0x20000u           /* physical pages the window maps */
 #define BIG 0x800000u           /* a 4 MiB page over physical 0 (CR4.PSE) */
 /* Code the programs call, on two linear pages after the window whose
@@ -45,8 +47,8 @@ static void page_tables(struct rig *r)
     st32(r, PD, PT0 | P | RW | US);
     st32(r, PD + 4, PT1 | maybe(P, 15) | maybe(RW, 14) | maybe(US, 14) | maybe(A, 8));
     for (uint32_t k = 0; k < WIN_PAGES; k++)
-        st32(r, PT1 + 4 * k, (POOL + (pick(WIN_PAGES) << 12)) | maybe(P, 12) | maybe(RW, 12) | maybe(US, 12)
-                                 | maybe(A, 8) | maybe(D, 8));
+        st32(r, PT1 + 4 * k, (k == WIN_PAGES - 1 ? STACK3 : POOL + (pick(WIN_PAGES) << 12)) | maybe(P, 12)
+                                 | maybe(RW, 12) | maybe(US, 12) | maybe(A, 8) | maybe(D, 8));
     if (pse)
         st32(r, PD + 8, PS | maybe(P, 14) | maybe(RW, 12) | maybe(US, 12) | maybe(A, 8) | maybe(D, 8));
     st32(r, CW_PTE, CODE_A | P | RW | US);
@@ -85,7 +87,7 @@ static void paging_start(struct rig *r, struct prog *p)
     c->cr3 = PD;
     c->cr4 = pse ? CR4_PSE : 0;
     for (int k = 0; k < 8; k++) if (k != R_ESP) c->reg[k] = value();
-    if (cpl && pick(2)) c->reg[R_ESP] = WIN + 0x400 + pick(0xf000);   /* pushes may fault */
+    if (cpl && pick(2)) c->reg[R_ESP] = WIN + 0xf800 + 4 * pick(0x100);   /* pushes may fault */
     c->eflags = (rnd() & F_ARITH) | 2;
     cpu_update_mode(c);
     for (uint32_t k = 0; k < WIN_PAGES << 12; k++) r->pm.ram[POOL + k] = (uint8_t)rnd();
@@ -106,7 +108,7 @@ static void paging_end(struct rig *r, struct prog *p)
  * elsewhere. */
 static uint32_t some_data(void)
 {
-    uint32_t off = pick(2) ? pick(WIN_PAGES - 1) << 12 : pick(WIN_PAGES * 4096 - 4096);
+    uint32_t off = pick(2) ? pick(DATA_PAGES - 1) << 12 : pick((DATA_PAGES - 1) * 4096);
     return (pse && !pick(4) ? BIG + POOL : WIN) + off;
 }
 
@@ -182,7 +184,7 @@ void build_paging(struct rig *r, struct prog *p)
 /* ---- strings ---- */
 
 /* One string instruction with its set-up: DF, ECX (0, small, or enough to
- * cross pages), ESI and EDI inside a 64 KiB window (overlapping now and
+ * cross pages), ESI and EDI inside the data pages (overlapping now and
  * then), EAX, a segment override on the source, REP/REPE/REPNE. */
 static void gen_string(struct prog *p)
 {
@@ -192,7 +194,8 @@ static void gen_string(struct prog *p)
     uint32_t total = rep ? count * (uint32_t)size : (uint32_t)size, win = pse && !pick(3) ? BIG + POOL : WIN;
     int df = (int)pick(2);
     if (total < (uint32_t)size) total = (uint32_t)size;
-    uint32_t lo = df ? win + total - (uint32_t)size : win, hi = df ? win + 0x10000 - (uint32_t)size : win + 0x10000 - total;
+    uint32_t span = DATA_PAGES << 12;
+    uint32_t lo = df ? win + total - (uint32_t)size : win, hi = df ? win + span - (uint32_t)size : win + span - total;
     uint32_t esi = lo + pick(hi - lo + 1), edi = lo + pick(hi - lo + 1);
     if (!pick(3)) {                                 /* overlapping */
         uint32_t e = esi + pick(33) - 16;
