@@ -311,7 +311,11 @@ static void gen_misc(struct prog *p)
         if (pick(4)) { put(p, 0xc1); put(p, modrm_rr((int)pick(8), gpr())); put(p, (uint8_t)pick(40)); }
         else { put(p, 0xd1); put(p, modrm_rr((int)pick(8), gpr())); }
         break;
-    case 5: put(p, flag_ops[pick(3)]); break;
+    case 5:                                                          /* CMC CLC STC; LAHF; PUSHF, POP */
+        if (pick(2)) put(p, flag_ops[pick(3)]);
+        else if (pick(2)) { if (!keep_ecx) put(p, 0x9f); }
+        else { put(p, 0x9c); put(p, (uint8_t)(0x58 + gpr())); }
+        break;
     case 6: put(p, 0x0f); put(p, (uint8_t)(0x90 + pick(16))); put(p, modrm_rr(0, breg())); break;  /* SETcc */
     case 7: put(p, 0x0f); put(p, (uint8_t)(0x40 + pick(16))); put(p, modrm_rr(gpr(), gpr())); break;   /* CMOVcc */
     default:                                                         /* PUSH then POP */
@@ -600,9 +604,26 @@ static void irq_loop_body(struct prog *p)
     default: gen_one(p, 1);
     }
 }
+/* A long REP MOVS/STOS in the data area: interrupts arrive in its middle. */
+static void gen_irq_string(struct prog *p)
+{
+    int size = 1 << pick(3), df = (int)pick(2);
+    uint32_t count = 1 + pick(0x400u / (uint32_t)size), total = count * (uint32_t)size;
+    uint32_t lo = DATA + (df ? total - (uint32_t)size : 0), span = 0x1000 - total;
+    put(p, df ? 0xfd : 0xfc);
+    put(p, 0xb9); put32(p, count);
+    put(p, 0xbe); put32(p, lo + pick(span + 1));
+    put(p, 0xbf); put32(p, lo + pick(span + 1));
+    if (size == 2) put(p, 0x66);
+    put(p, 0xf3);
+    put(p, (uint8_t)((pick(2) ? 0xa4 : 0xaa) + (size > 1)));
+    put(p, 0xfc);
+}
+
 static void gen_irq(struct prog *p)
 {
-    switch (pick(11)) {
+    switch (pick(12)) {
+    case 11: gen_irq_string(p); break;
     case 9: case 10: loop_of(p, 8 + pick(120), irq_loop_body, 2 + (int)pick(4)); break;
     case 0: put(p, pick(2) ? 0xfa : 0xfb); break;                           /* CLI / STI */
     case 1: putn(p, (const uint8_t[]){ 0x9c, 0x81, 0x34, 0x24, 0, 2, 0, 0, 0x9d }, 9); break;  /* flip IF by POPF */
