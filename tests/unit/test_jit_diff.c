@@ -26,6 +26,10 @@
  *   test_jit_diff [--mode NAME] [--verbose] [PROGRAMS [SEED]]
  * PROGRAMS is per mode; program k of a run with SEED reproduces alone as
  *   test_jit_diff --mode NAME 1 SEED+k
+ * in the same build (the generators draw in argument-evaluation order,
+ * which differs between optimisation levels); the hex dump printed with a
+ * failure is the program itself. --verbose prints the interpreter's state
+ * after every slice, each program, and the vectors programs ended on.
  * Final line: N passed, N failed */
 #include "jit_diff.h"
 #include "jit/jit.h"
