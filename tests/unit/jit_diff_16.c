@@ -2,9 +2,9 @@
  * code segment (D = 0) and virtual-8086 mode run one generator: every
  * 16-bit ModRM form, 32-bit addressing and operands through 67/66,
  * segment overrides, segment register loads (MOV, PUSH/POP, LDS/LES),
- * string instructions, loops, calls and forward jumps; in real mode
- * also interrupts (raised between slices and by the program: OUT E1h)
- * with CLI/STI/POPF.
+ * string instructions, loops, calls and forward jumps; in real and v86
+ * mode far calls; in real mode also INT n and interrupts (raised between
+ * slices and by the program: OUT E1h) with CLI/STI/POPF.
  *
  * Code is at 0x10000 (CS 1000 or selector 30); four data segments of
  * 64 KiB at 0x20000..0x50000 (2000..5000, or selectors 38..50). Only AX,
@@ -19,6 +19,9 @@ static uint16_t segval[4];
 static int keep_cx;
 static int in_call;             /* SS stays: RET must find its return address */
 static int irq16;               /* real mode: IF may be set, the program raises interrupts */
+static int far16;               /* real and v86 mode: far calls into segment 0330, INT 50h..57h */
+#define FAR_ROUTINE 0x3300u     /* add ax,1234h; retf */
+#define INT_ROUTINE 0x3380u     /* add ax,1111h; iret */
 static int asz32;               /* the memory operand being emitted uses 32-bit addressing */
 
 /* AX, CX or DX (not CX in a loop body) */
@@ -185,6 +188,13 @@ static void gen16_string(struct prog *p)
     put(p, 0xbf); put16(p, pick(0x7000));
 }
 
+/* CALL FAR 0330:0000, or (real mode) INT 50h..57h into the IVT */
+static void gen16_far(struct prog *p)
+{
+    if (irq16 && pick(2)) { put(p, 0xcd); put(p, (uint8_t)(0x50 + pick(8))); }
+    else { put(p, 0x9a); put16(p, 0); put16(p, FAR_ROUTINE >> 4); }
+}
+
 static void gen16_skip(struct prog *p, int depth);
 static void gen16_call(struct prog *p);
 static void gen16_one(struct prog *p, int depth)
@@ -197,6 +207,7 @@ static void gen16_one(struct prog *p, int depth)
     else if (k < 15) gen16_string(p);
     else if (k < 17 && depth < 2) gen16_skip(p, depth + 1);
     else if (k < 18 && depth < 2) gen16_call(p);
+    else if (k < 19 && far16) gen16_far(p);
     else gen16_alu(p);
 }
 
@@ -253,6 +264,9 @@ static void gen16_loop(struct prog *p)
 
 static void gen16_prog(struct rig *r, struct prog *p)
 {
+    static const uint8_t far_routine[] = { 0x05, 0x34, 0x12, 0xcb }, int_routine[] = { 0x05, 0x11, 0x11, 0xcf };
+    phys_load(&r->pm, FAR_ROUTINE, far_routine, sizeof far_routine);
+    phys_load(&r->pm, INT_ROUTINE, int_routine, sizeof int_routine);
     p->len = 0;
     p->base = CODE;
     p->code16 = 1;
@@ -305,9 +319,9 @@ void build_real(struct rig *r, struct prog *p)
         st16le(r->pm.ram + 4 * v + 2, FLAT32_STUBS >> 4);
     }
     phys_load(&r->pm, H_IRQ16, h_irq16, sizeof h_irq16);
-    for (uint32_t v = 0x40; v < 0x48; v++) {
+    for (uint32_t v = 0x40; v < 0x58; v++) {
         st16le(r->pm.ram + 4 * v, 0);
-        st16le(r->pm.ram + 4 * v + 2, H_IRQ16 >> 4);
+        st16le(r->pm.ram + 4 * v + 2, (uint16_t)((v < 0x50 ? H_IRQ16 : INT_ROUTINE) >> 4));
     }
     c->cr0 = CR0_ET | CR0_NE;
     c->idtr = (struct dtr){ 0, 0x3ff };
@@ -315,9 +329,9 @@ void build_real(struct rig *r, struct prog *p)
     regs16(c, 0x93, SEG_VALID_REAL, 0);
     c->eflags = (rnd() & F_ARITH) | 2 | F_IF;
     cpu_update_mode(c);
-    irq16 = 1;
+    irq16 = far16 = 1;
     gen16_prog(r, p);
-    irq16 = 0;
+    irq16 = far16 = 0;
 }
 
 void build_pm16(struct rig *r, struct prog *p)
@@ -345,5 +359,7 @@ void build_v86(struct rig *r, struct prog *p)
     c->seg[S_CS].flags = 0xfb;
     c->eflags = (rnd() & F_ARITH) | 2 | F_VM | F_IOPL;
     cpu_update_mode(c);
+    far16 = 1;
     gen16_prog(r, p);
+    far16 = 0;
 }
