@@ -87,5 +87,6 @@ void build_string(struct rig *r, struct prog *p);
 void build_real(struct rig *r, struct prog *p);
 void build_pm16(struct rig *r, struct prog *p);
 void build_v86(struct rig *r, struct prog *p);
+void build_modeswitch(struct rig *r, struct prog *p);
 void build_x87(struct rig *r, struct prog *p);
 #endif

@@ -363,3 +363,89 @@ void build_v86(struct rig *r, struct prog *p)
     gen16_prog(r, p);
     far16 = 0;
 }
+
+/* ---- mode switches, as a BIOS makes them ---- */
+
+/* Loads ES, SS, DS, FS, GS as regs16 sets them (AX is lost). */
+static void load_segs16(struct prog *p)
+{
+    static const int s[] = { S_ES, S_SS, S_DS, S_FS, S_GS }, v[] = { 2, 1, 0, 3, 0 };
+    for (int k = 0; k < 5; k++) {
+        put(p, 0xb8); put16(p, segval[v[k]]);
+        put(p, 0x8e); put(p, modrm_rr(s[k], R_EAX));
+    }
+}
+
+/* EBX, EBP, ESI, EDI below 0x7000 again, for 32-bit addressing in 16-bit code */
+static void small_bases(struct prog *p)
+{
+    for (int r = R_EBX; r <= R_EDI; r++)
+        if (r != R_ESP) { put(p, 0x66); put(p, (uint8_t)(0xb8 + r)); put32(p, pick(0x7000)); }
+}
+
+static void chunk16(struct prog *p)
+{
+    for (int n = 5 + (int)pick(20); n > 0 && room(p); n--) gen16_one(p, 0);
+}
+
+/* Real mode -> 32-bit ring 0 (CR0.PE, JMP FAR 08:off32, LIDT, flat data
+ * segments, ESP) -> 32-bit code -> 16-bit protected mode (JMP FAR 30:off16,
+ * 16-bit data segments) -> 16-bit code -> real mode (CR0.PE off, JMP FAR
+ * 1000:off16, LIDT, real segments, SP and small base registers). */
+static void switch_to_pm32(struct prog *p)
+{
+    putn(p, (const uint8_t[]){ 0x0f, 0x20, 0xc0, 0x0c, 0x01, 0x0f, 0x22, 0xc0 }, 8);   /* CR0.PE = 1 */
+    put(p, 0x66); put(p, 0xea); put32(p, here(p) + 6); put16(p, 0x08);
+    put(p, 0x2e); put(p, 0x0f); put(p, 0x01); put(p, 0x1d); put32(p, CODE + 8);         /* lidt cs:[idtr_pm] */
+    put(p, 0xb8); put32(p, 0x10);
+    for (int s = 0; s < 6; s++)
+        if (s != S_CS) { put(p, 0x8e); put(p, modrm_rr(s, R_EAX)); }
+    put(p, 0xbc); put32(p, STACK_TOP - 16);
+}
+
+static void switch_to_pm16(struct prog *p)
+{
+    put(p, 0xea); put32(p, here(p) + 6 - CODE); put16(p, 0x30);
+    for (int k = 0; k < 4; k++) segval[k] = (uint16_t)(0x38 + 8 * k);
+    load_segs16(p);
+    small_bases(p);
+}
+
+static void switch_to_real(struct prog *p)
+{
+    putn(p, (const uint8_t[]){ 0x0f, 0x20, 0xc0, 0x24, 0xfe, 0x0f, 0x22, 0xc0 }, 8);   /* CR0.PE = 0 */
+    put(p, 0xea); put16(p, here(p) + 4 - CODE); put16(p, CODE >> 4);
+    putn(p, (const uint8_t[]){ 0x2e, 0x0f, 0x01, 0x1e, 0x02, 0x00 }, 6);               /* lidt cs:[idtr_real] */
+    for (int k = 0; k < 4; k++) segval[k] = (uint16_t)(0x2000 + 0x1000 * k);
+    load_segs16(p);
+    put(p, 0xbc); put16(p, 0xfff0);
+    small_bases(p);
+}
+
+void build_modeswitch(struct rig *r, struct prog *p)
+{
+    build_real(r, p);                               /* the machine; its program is replaced */
+    flat32_tables(&r->pm);                          /* protected-mode exceptions end in HLT stubs */
+    struct cpu *c = &r->cpu;
+    c->eflags &= ~(uint32_t)F_IF;
+    for (uint32_t k = 0x20000; k < 0x60000; k++) r->pm.ram[k] = (uint8_t)rnd();
+    p->len = 0;
+    put(p, 0xeb); put(p, 12);                       /* the two IDTRs: real mode's, then protected mode's */
+    putn(p, (const uint8_t[]){ 0xff, 0x03, 0, 0, 0, 0, 0xff, 0x07 }, 8); put32(p, FLAT32_IDT);
+    far16 = 1;
+    for (int round = 1 + (int)pick(4); round > 0 && p->len + 600 < sizeof p->b; round--) {
+        chunk16(p);
+        switch_to_pm32(p);
+        data_base = DATA;
+        for (int n = 5 + (int)pick(20); n > 0 && room(p); n--) gen_one(p, 0);
+        far16 = 0;
+        switch_to_pm16(p);
+        chunk16(p);
+        switch_to_real(p);
+        far16 = 1;
+    }
+    chunk16(p);
+    far16 = 0;
+    put(p, 0xf4);
+    load_prog(r, p, CODE);
+}

@@ -21,6 +21,8 @@
  *   string  MOVS/STOS/LODS/SCAS/CMPS with and without REP over the paging
  *           set-up, faulting in the middle of a REP and resuming
  *   real, pm16, v86   16-bit code (jit_diff_16.c)
+ *   switch  real mode -> 32-bit -> 16-bit protected -> real mode, again
+ *           and again, each with its code (jit_diff_16.c)
  *   x87     FPU sequences (jit_diff_x87.c)
  *
  *   test_jit_diff [--mode NAME] [--verbose] [PROGRAMS [SEED]]
@@ -755,6 +757,7 @@ static const struct mode modes[] = {
     { "real", build_real, 500, 1 },
     { "pm16", build_pm16, 300, 0 },
     { "v86", build_v86, 300, 0 },
+    { "switch", build_modeswitch, 300, 0 },
     { "x87", build_x87, 600, 0 },
 };
 
