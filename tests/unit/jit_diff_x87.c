@@ -3,8 +3,9 @@
  * FUCOM, FCOMI) with FSTSW AX + SAHF + Jcc, control words with every
  * rounding and precision control (and now and then unmasked exceptions,
  * which end the program in the #MF stub), FCHS/FABS/FSQRT/FRNDINT and
- * friends, FNSAVE/FRSTOR and FNSTENV/FLDENV. The flat 32-bit machine;
- * operands come from tables of edge values in the data area. */
+ * friends, FNSAVE/FRSTOR and FNSTENV/FLDENV. The flat 32-bit machine, or
+ * for a third of the programs real mode; operands come from tables of
+ * edge values in the data area. */
 #include "jit_diff.h"
 #include "flat32.h"
 #include <string.h>
@@ -61,8 +62,12 @@ static void fill_tables(uint8_t *ram)
     st16le(ram + SAVE + 0x84, 0);
 }
 
+static int real16;              /* the program runs in real mode, DS = DATA >> 4 */
+
+/* [at]: disp32 in 32-bit code, disp16 from DS's base in real mode */
 static void modrm_mem(struct prog *p, int n, uint32_t at)
 {
+    if (real16) { put(p, (uint8_t)(n << 3 | 6)); put16(p, at - DATA); return; }
     put(p, (uint8_t)(n << 3 | 5));
     put32(p, at);
 }
@@ -144,33 +149,42 @@ static void gen_x87_branch(struct prog *p)
     gen_skip_with(p, gen_x87_one, 1 + (int)pick(3));
 }
 
+/* A third of the programs run in real mode (16-bit FNSAVE/FNSTENV
+ * images, 16-bit pointers), x87 instructions and FSTSW AX; SAHF only. */
 void build_x87(struct rig *r, struct prog *p)
 {
-    rig_clear(r);
-    flat32_tables(&r->pm);
-    struct cpu *c = &r->cpu;
-    flat32_enter(c);
-    for (int k = 0; k < 8; k++) c->reg[k] = value();
-    c->reg[R_ESP] = STACK_TOP;
-    c->eip = CODE;
-    c->eflags = (rnd() & F_ARITH) | 2;
-    c->lf_op = LF_NONE;
-    cpu_update_mode(c);
+    real16 = !pick(3);
+    if (real16) {
+        build_real(r, p);                           /* the machine; its program is replaced */
+        r->cpu.eflags &= ~(uint32_t)F_IF;
+    } else {
+        rig_clear(r);
+        flat32_tables(&r->pm);
+        flat32_enter(&r->cpu);
+        for (int k = 0; k < 8; k++) r->cpu.reg[k] = value();
+        r->cpu.reg[R_ESP] = STACK_TOP;
+        r->cpu.eip = CODE;
+        r->cpu.eflags = (rnd() & F_ARITH) | 2;
+        r->cpu.lf_op = LF_NONE;
+        cpu_update_mode(&r->cpu);
+    }
     for (uint32_t k = 0; k < 4096; k++) r->pm.ram[DATA + k] = (uint8_t)rnd();
     fill_tables(r->pm.ram);
     data_base = SCRATCH;
     p->base = CODE;
-    p->code16 = 0;
+    p->code16 = real16;
     p->len = 0;
     put(p, 0xdb); put(p, 0xe3);                         /* FNINIT */
     for (int k = 0; k < PROG_INSNS && room(p); k++) {
         uint32_t what = pick(20);
         if (what < 8) gen_x87_mem(p);
         else if (what < 15) gen_x87_reg(p);
+        else if (real16) { put(p, 0xdf); put(p, 0xe0); put(p, 0x9e); }   /* FSTSW AX; SAHF */
         else if (what < 17) gen_x87_branch(p);
         else if (what < 18) gen_loop(p);
         else gen_one(p, 1);
     }
     put(p, 0xf4);
     load_prog(r, p, CODE);
+    real16 = 0;
 }
