@@ -19,6 +19,7 @@
 #define SYS_LOG 0x4000u         /* counters and a ring of fault records */
 #define SYS_TSS 0x5000u
 #define SYS_STACK0 0x9000u      /* ring-0 stack top for CPL 3 programs */
+#define SYS_PD 0x80000u         /* the paging modes' page directory (the #PF handler walks it) */
 #define LOG_FAULTS (SYS_LOG + 0)    /* #PF seen */
 #define LOG_IRQS (SYS_LOG + 4)      /* interrupts served */
 #define LOG_IRQ_EIP (SYS_LOG + 8)   /* EIP each interrupt arrived at */

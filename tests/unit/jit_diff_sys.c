@@ -5,7 +5,7 @@
 #include "jit_diff.h"
 #include <string.h>
 
-#define PD 0x80000u
+#define PD SYS_PD
 #define PT0 0x81000u            /* identity map of the first MiB */
 #define PT1 0x82000u            /* the window */
 #define PT_ANY 0x83000u         /* the rest of the address space: one read-only page */

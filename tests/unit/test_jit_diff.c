@@ -103,7 +103,6 @@ static void put_gate(struct physmem *pm, int vec, uint32_t off, int dpl)
 #define H_SKIP_ERR (SYS_HANDLERS + 0x40)
 #define H_PF (SYS_HANDLERS + 0x80)
 #define H_IRQ (SYS_HANDLERS + 0x100)
-#define PD 0x80000u             /* page directory of the paging modes */
 
 /* #DE/#UD: return past the instruction, whose length is the byte before
  * it (after JMP +1: see faulting()); a fault elsewhere halts here. */
@@ -139,7 +138,7 @@ static const uint8_t h_pf[] = {
     0x8b, 0x4c, 0x24, 0x10, 0x89, 0x8b, A32(LOG_RING + 8),   /* EIP */
     0xff, 0x05, A32(LOG_FAULTS),
     0x89, 0xc3, 0xc1, 0xeb, 0x16,           /* mov ebx,eax; shr ebx,22 */
-    0x8d, 0x1c, 0x9d, A32(PD),              /* lea ebx,[PD+ebx*4] */
+    0x8d, 0x1c, 0x9d, A32(SYS_PD),              /* lea ebx,[PD+ebx*4] */
     0x83, 0x0b, 0x07, 0xf6, 0x03, 0x80,     /* or dword [ebx],7; test byte [ebx],0x80 */
     0x75, 0x17,                             /* jnz .large */
     0x8b, 0x0b, 0x81, 0xe1, A32(0xfffff000u),   /* mov ecx,[ebx]; and ecx,~0xfff */
