@@ -748,9 +748,9 @@ struct mode {
     int irq;                    /* raise INTR between slices */
 };
 static const struct mode modes[] = {
-    { "flat", build_flat, 1500, 0 },
+    { "flat", build_flat, 1200, 0 },
     { "smc", build_smc, 500, 0 },
-    { "irq", build_irq, 500, 1 },
+    { "irq", build_irq, 350, 1 },
     { "paging", build_paging, 500, 0 },
     { "string", build_string, 400, 0 },
     { "real", build_real, 500, 1 },
