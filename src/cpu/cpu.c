@@ -162,13 +162,17 @@ int cpu_step_mode(const struct cpu *c)
 void cpu_debug_check(struct cpu *c);        /* intr.c: instruction breakpoints */
 void cpu_debug_after(struct cpu *c, int tf); /* intr.c: single-step and data breakpoint traps */
 
-void cpu_interp_block(struct cpu *c, struct block *b)
+void cpu_interp_block(struct cpu *c, struct block *b) { cpu_interp_block_from(c, b, 0); }
+
+void cpu_interp_block_from(struct cpu *c, struct block *b, unsigned first)
 {
     int single = cpu_step_mode(c);
-    uint32_t n = single ? 1 : b->n;
+    uint32_t n = single ? 1 : b->n - first;
+    if (first && c->budget <= 0) return;    /* the loop would have left after the instruction before */
     if ((int32_t)n > c->budget) n = (uint32_t)(c->budget > 0 ? c->budget : 1);
+    n += first;
     c->stop_block = 0;
-    for (uint32_t k = 0; k < n; k++) {
+    for (uint32_t k = first; k < n; k++) {
         const struct insn *i = &b->insn[k];
         int tf = (c->eflags & F_TF) != 0;
         c->insn_eip = c->eip;

@@ -167,6 +167,9 @@ struct block;
 /* Runs up to b->n instructions of b one record at a time: the reference
  * engine, and the translator's fallback. */
 void cpu_interp_block(struct cpu *c, struct block *b);
+/* The same from instruction `first` on: the rest of a block a translation
+ * left (its interrupts are still served only at the block's end). */
+void cpu_interp_block_from(struct cpu *c, struct block *b, unsigned first);
 /* Nonzero when instructions must run one at a time: single-step, RF, an
  * interrupt shadow, or armed debug breakpoints. */
 int cpu_step_mode(const struct cpu *c);

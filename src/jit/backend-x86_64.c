@@ -252,6 +252,14 @@ static void add_eip(struct bk *b, int32_t delta)
     else e_alu_mi(&b->e, 4, X_ADD, CPU(eip), (uint32_t)delta);
 }
 
+/* Leaves the block after a helper, the interpreter running the rest of it
+ * from instruction k (the guest registers are in the CPU state). */
+static void resume_in_interp(struct bk *b, int k)
+{
+    e_store_imm(&b->e, 4, CPU(resume_insn), (uint32_t)k);
+    jmp_abs(&b->e, b->env->exit_mem);
+}
+
 /* Runs instruction k's handler as the interpreter's loop would, with the
  * flags already in the CPU state; afterwards the flags are there (maybe
  * lazy) and EIP is the handler's. Returns with the guest registers
@@ -276,8 +284,12 @@ static void helper_call(struct bk *b, int k)
     int rest = n - k - 1;
     e_alu_mi(e, 1, X_CMP, CPU(stop_block), 0);
     jcc_abs(e, CC_NE, b->env->exit_mem);
+    /* a budget that ends inside the block: the interpreter runs what fits
+     * of the rest, with no return to the loop (which would serve interrupts) */
     e_alu_ri(e, 4, X_CMP, SCR, (uint32_t)rest);
-    jcc_abs(e, CC_L, b->env->exit_mem);
+    uint8_t *enough = e_jcc32(e, CC_GE);
+    resume_in_interp(b, k + 1);
+    e_patch_here(e, enough);
     e_alu_mi(e, 4, X_SUB, CPU(budget), (uint32_t)rest);
     e_alu_mi(e, 8, X_ADD, CPU(icount), (uint32_t)rest);
 }
@@ -796,7 +808,10 @@ static void u_helper(struct bk *b, const struct uop *u)
 {
     flags_to_mem(b);
     helper_call(b, u->insn);
-    if (u->sub) jmp_abs(&b->e, b->env->exit_mem);
+    if (!u->sub) return;
+    /* what the translation assumed may have changed (a segment, the mode) */
+    if (u->insn + 1 < (int)b->ir->b->n) resume_in_interp(b, u->insn + 1);
+    else jmp_abs(&b->e, b->env->exit_mem);
 }
 
 /* ---- shared code ---- */

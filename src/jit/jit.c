@@ -204,6 +204,12 @@ static void run_block(struct cpu *c, struct block *b)
     c->stop_block = 0;
     c->chain_gen = j->cb.gen;
     j->enter(c, b->native_chain);
+    if (c->resume_insn) {                   /* the translation left the rest of its block to us */
+        unsigned k = c->resume_insn;
+        c->resume_insn = 0;
+        j->stats.interp_blocks++;
+        cpu_interp_block_from(c, c->cur_block, k);
+    }
 }
 #endif
 
