@@ -14,6 +14,7 @@ struct block {
     uint8_t code32;
     uint8_t dead;
     uint16_t n;
+    uint8_t interp_only;      /* code rewritten again and again: engines interpret it */
     void *native;             /* translated code (src/jit), valid while native_gen matches */
     void *native_chain;       /* its entry for a block chained to it */
     unsigned native_gen;

@@ -74,8 +74,8 @@ static void run_block(struct cpu *c, struct block *b)
         j->block_flushes = c->block_flushes;
     }
     /* instruction-by-instruction work (tracing, single-step, breakpoints)
-     * stays with the interpreter */
-    if (c->trace_insn || cpu_step_mode(c)) {
+     * and code rewritten again and again stay with the interpreter */
+    if (c->trace_insn || cpu_step_mode(c) || b->interp_only) {
         c->chain_slot = 0;
         cpu_interp_block(c, b);
         return;

@@ -489,7 +489,8 @@ static void segment(struct tx *t, struct slow *sl, int s, int write, int size)
 }
 
 /* ecx: linear address -> rax = host addend (the data is at [rax + rcx]),
- * else slow: a miss, an access the tag refuses, or a page crossing. */
+ * else slow: a miss, an access the tag refuses, or a page crossing -- one
+ * compare of the tag with the last byte's page (tlb_hit in paging.h). */
 static void tlb(struct tx *t, struct slow *sl, int write, int size)
 {
     struct emit *e = &t->e;
@@ -505,13 +506,10 @@ static void tlb(struct tx *t, struct slow *sl, int write, int size)
     e_alu_rr(e, X_ADD, RAX, RDX);
     e_add64_rm(e, RAX, OFF(tlb));
     e_mov_rr(e, RDX, RCX);
+    if (size > 1) e_alu_ri(e, X_ADD, RDX, (uint32_t)size - 1);
     e_alu_ri(e, X_AND, RDX, ~0xfffu);
     e_cmp_rdx_rax8(e, (int8_t)(write ? offsetof(struct tlb_entry, tag_write) : offsetof(struct tlb_entry, tag_read)));
     to_slow(t, sl, CC_NE);
-    e_mov_rr(e, RDX, RCX);
-    e_alu_ri(e, X_AND, RDX, 0xfff);
-    e_alu_ri(e, X_CMP, RDX, 0x1000u - (uint32_t)size);
-    to_slow(t, sl, CC_A);
     e_load64_rax_rax8(e, (int8_t)offsetof(struct tlb_entry, addend));
 }
 
