@@ -8,12 +8,18 @@
 #define ARENA_SIZE (32u << 20)
 #define HASH_BITS 16
 #define PAGE_HASH_BITS 14
+/* Invalidations of a page's code, within the block cache's life, past which
+ * blocks decoded there run in the interpreter: translating code that is
+ * rewritten again and again costs more than it saves. */
+#define SMC_INTERP_THRESHOLD 16
 
 struct block_cache {
     uint8_t *arena;
     size_t used;
     struct block *hash[1u << HASH_BITS];
     struct block *pages[1u << PAGE_HASH_BITS];
+    /* invalidations per page-hash bucket (pages sharing a bucket share a count) */
+    uint8_t smc_count[1u << PAGE_HASH_BITS];
 };
 
 static unsigned hash_of(uint32_t phys, int code32)
@@ -47,9 +53,10 @@ void block_cache_flush(struct cpu *c)
     struct block_cache *bc = c->bc;
     memset(bc->hash, 0, sizeof bc->hash);
     memset(bc->pages, 0, sizeof bc->pages);
+    memset(bc->smc_count, 0, sizeof bc->smc_count);
     bc->used = 0;
-    memset(c->pm->code_page, 0, PHYS_PAGES);
-    /* TLB write tags were cleared for code pages: they may be fast again */
+    phys_code_clear_all(c->pm);
+    /* write tags carry TLB_CODE for pages that held code: they may be fast again */
     tlb_flush(c->tlb, 0);
     if (c->cur_block) c->stop_block = 1;
     c->cur_block = NULL;
@@ -72,24 +79,62 @@ static int chain_slot(const struct block *b, unsigned bucket)
     return page_hash(b->phys >> 12) == bucket ? 0 : 1;
 }
 
+/* The bytes [*first, *last] of block b on physical page `page` (the two
+ * pages of a straddling block need not be adjacent). 0 if none. */
+static int block_range(const struct block *b, uint32_t page, uint32_t *first, uint32_t *last)
+{
+    if ((b->phys >> 12) == page) {
+        *first = b->phys;
+        *last = (b->phys_last >> 12) == page ? b->phys_last : b->phys | 0xfff;
+        return 1;
+    }
+    if (b->phys_page2 != ~0u && (b->phys_page2 >> 12) == page) {
+        *first = b->phys_page2;
+        *last = b->phys_last;
+        return 1;
+    }
+    return 0;
+}
+
+static uint64_t block_chunks(const struct block *b, uint32_t page)
+{
+    uint32_t first, last;
+    if (!block_range(b, page, &first, &last))
+        return 0;
+    return code_chunks(first & 0xfff, last - first + 1);
+}
+
+/* Kills the blocks of `page` overlapping [lo, hi] and recomputes the page's
+ * code mask from the survivors, so later writes to chunks that no longer
+ * hold code stay cheap. */
 static void invalidate_page_bucket(struct cpu *c, uint32_t page, uint32_t lo, uint32_t hi)
 {
     struct block_cache *bc = c->bc;
     unsigned bucket = page_hash(page);
     struct block **pp = &bc->pages[bucket];
+    uint64_t mask = 0;
+    int killed = 0;
     while (*pp) {
         struct block *b = *pp;
         int slot = chain_slot(b, bucket);
-        int on_page = (b->phys >> 12) == page || (b->phys_page2 != ~0u && (b->phys_page2 >> 12) == page);
-        if (on_page && !b->dead && b->phys <= hi && b->phys_last >= lo) {
+        uint32_t first, last;
+        uint64_t chunks = 0;
+        if (!b->dead && block_range(b, page, &first, &last))
+            chunks = code_chunks(first & 0xfff, last - first + 1);
+        if (chunks && first <= hi && last >= lo) {
             b->dead = 1;
+            killed = 1;
             unlink_hash(bc, b);
             if (b->native_key) c->native_retired++;
             if (b == c->cur_block) c->stop_block = 1;
         }
         if (b->dead) { *pp = b->pnext[slot]; continue; }
+        mask |= chunks;
         pp = &b->pnext[slot];
     }
+    if (killed && bc->smc_count[bucket] < 255)
+        bc->smc_count[bucket]++;
+    phys_code_set(c->pm, page, mask);
 }
 
 void block_invalidate(void *opaque, uint32_t paddr, int len)
@@ -101,15 +146,22 @@ void block_invalidate(void *opaque, uint32_t paddr, int len)
         invalidate_page_bucket(c, last >> 12, paddr, last);
 }
 
-/* Marks a physical page as holding code: writes to it take the slow path. */
-static void mark_code_page(struct cpu *c, uint32_t page)
+/* Records that b's bytes on `page` hold code: writes there take the slow
+ * path (TLB_CODE) from now on. */
+static void mark_code(struct cpu *c, struct block *b, uint32_t page)
 {
-    if (c->pm->code_page[page]) return;
-    c->pm->code_page[page] = 1;
-    for (int p = 0; p < 2; p++)
-        for (unsigned k = 0; k < TLB_SIZE; k++)
-            if (c->tlb->e[p][k].ppage == page << 12)
-                c->tlb->e[p][k].tag_write = TLB_INVALID;
+    uint64_t old = phys_code_mask(c->pm, page), chunks = block_chunks(b, page);
+    if ((old | chunks) == old)
+        return;
+    if (phys_code_set(c->pm, page, old | chunks) < 0) {
+        /* no memory to watch its bytes: the block runs this once and is
+         * decoded afresh next time */
+        b->dead = 1;
+        unlink_hash(c->bc, b);
+        return;
+    }
+    if (!old)
+        tlb_flag_writes(c->tlb, page << 12, TLB_CODE);
 }
 
 /* Instruction fetch for the decoder: linear = CS.base + start + n. */
@@ -162,6 +214,7 @@ static struct block *decode_block(struct cpu *c, uint32_t phys)
     b->dead = 0;
     b->native_key = 0;
     b->phys_page2 = ~0u;
+    b->interp_only = bc->smc_count[page_hash(phys >> 12)] >= SMC_INTERP_THRESHOLD;
     uint32_t n = 0, len = 0;
     while (n < BLOCK_MAX_INSNS) {
         struct insn *i = &b->insn[n];
@@ -199,26 +252,29 @@ static struct block *decode_block(struct cpu *c, uint32_t phys)
     unsigned ph = page_hash(phys >> 12);
     b->pnext[0] = bc->pages[ph];
     bc->pages[ph] = b;
-    mark_code_page(c, phys >> 12);
     b->pnext[1] = NULL;
     if (b->phys_page2 != ~0u && page_hash(b->phys_page2 >> 12) != ph) {
         unsigned ph2 = page_hash(b->phys_page2 >> 12);
         b->pnext[1] = bc->pages[ph2];
         bc->pages[ph2] = b;
     }
+    mark_code(c, b, phys >> 12);
     if (b->phys_page2 != ~0u)
-        mark_code_page(c, b->phys_page2 >> 12);
+        mark_code(c, b, b->phys_page2 >> 12);
     return b;
 }
 
 struct block *block_lookup(struct cpu *c)
 {
+    /* the physical map changed (A20, PAM, dirty logging): translations made under the old one go */
+    if (UNLIKELY(c->pm->map_generation != c->tlb_generation))
+        cpu_tlb_flush(c, 0);
     uint32_t off = c->eip;
     if (off > c->seg[S_CS].limit) GP0(c);
     uint32_t lin = c->seg[S_CS].base + off;
     struct tlb_entry *e = &c->tlb->e[tlb_user(c)][(lin >> 12) & (TLB_SIZE - 1)];
     uint32_t phys;
-    if (LIKELY(e->tag_fetch == (lin & ~0xfffu)))
+    if (LIKELY(tlb_hit(e->tag_fetch, lin, 1)))
         phys = e->ppage | (lin & 0xfff);
     else
         phys = lin_translate(c, lin, ACC_FETCH);

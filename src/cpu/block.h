@@ -14,6 +14,7 @@ struct block {
     uint8_t code32;
     uint8_t dead;
     uint16_t n;
+    uint8_t interp_only;      /* code rewritten again and again: engines interpret it */
     void *native_chain;       /* translated code's entry (src/jit), valid while native_key matches */
     uint32_t native_key;      /* the translator's code generation << 8 | the mode it assumed; 0: none */
     struct block *hnext;      /* hash chain */

@@ -14,6 +14,7 @@ int cpu_init(struct cpu *c, struct physmem *pm, struct iobus *io)
         cpu_free(c);
         return -1;
     }
+    tlb_init(c->tlb);
     cpu_reset(c);
     return 0;
 }

@@ -126,6 +126,8 @@ struct cpu {
     struct tlb *tlb;
     unsigned tlb_generation;  /* pm->map_generation the TLB was filled under */
     int tlb_has_large;
+    uint64_t tlb_walks;       /* TLB fills (page walks, or identity fills without paging) */
+    uint64_t tlb_victim_hits;
     struct block_cache *bc;
 
     uint64_t icount;          /* units of work retired, counted as budget is: a REP string

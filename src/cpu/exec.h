@@ -52,7 +52,7 @@ static inline int tlb_user(const struct cpu *c) { return c->cpl == 3; }
 static inline uint32_t lin_read(struct cpu *c, uint32_t lin, int size)
 {
     struct tlb_entry *e = &c->tlb->e[tlb_user(c)][(lin >> 12) & (TLB_SIZE - 1)];
-    if (LIKELY(e->tag_read == (lin & ~0xfffu) && (lin & 0xfff) <= 0x1000u - size)) {
+    if (LIKELY(tlb_hit(e->tag_read, lin, size))) {
         const uint8_t *p = (const uint8_t *)(e->addend + lin);
         return size == 1 ? *p : size == 2 ? ld16le(p) : ld32le(p);
     }
@@ -61,7 +61,7 @@ static inline uint32_t lin_read(struct cpu *c, uint32_t lin, int size)
 static inline void lin_write(struct cpu *c, uint32_t lin, uint32_t v, int size)
 {
     struct tlb_entry *e = &c->tlb->e[tlb_user(c)][(lin >> 12) & (TLB_SIZE - 1)];
-    if (LIKELY(e->tag_write == (lin & ~0xfffu) && (lin & 0xfff) <= 0x1000u - size)) {
+    if (LIKELY(tlb_hit(e->tag_write, lin, size))) {
         uint8_t *p = (uint8_t *)(e->addend + lin);
         if (size == 1) *p = (uint8_t)v; else if (size == 2) st16le(p, (uint16_t)v); else st32le(p, v);
         return;
@@ -98,7 +98,7 @@ static inline uint32_t mem_read_rmw(struct cpu *c, int s, uint32_t off, int size
 {
     uint32_t lin = seg_lin(c, s, off, size, 1);
     struct tlb_entry *e = &c->tlb->e[tlb_user(c)][(lin >> 12) & (TLB_SIZE - 1)];
-    if (!(e->tag_write == (lin & ~0xfffu) && (lin & 0xfff) <= 0x1000u - size))
+    if (!tlb_hit(e->tag_write, lin, size))
         lin_probe_write(c, lin, size, ACC_WRITE);
     return lin_read(c, lin, size);
 }

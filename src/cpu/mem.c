@@ -25,18 +25,44 @@ static int access_is_user(const struct cpu *c, int acc)
     return c->cpl == 3 && !(acc & ACC_SYS);
 }
 
-/* Walks (or not, without paging) and returns the physical address with A20
- * applied; raises #PF with CR2 on failure. Fills the TLB entry on the way. */
+/* What keeps each kind of access of a page off the fast path. */
+static void fill_tags(struct cpu *c, struct tlb_entry *e, uint32_t lpage, int user, const struct walk_out *w)
+{
+    struct physmem *pm = c->pm;
+    struct phys_region *r = phys_region_at(pm, e->ppage);
+    uint32_t rd = 0, wr = 0;
+    if (!r || r->kind == PHYS_MMIO)
+        rd = TLB_MMIO;
+    else if (r->kind == PHYS_ROM)
+        wr = TLB_NOWRITE_ROM;
+    if (!rd) {
+        uint8_t *host = r->host + (e->ppage - r->base);
+        e->addend = (uintptr_t)host - (uintptr_t)lpage;
+        if (pm->report_all_writes || phys_code_mask(pm, e->ppage >> 12))
+            wr |= TLB_CODE;
+        if (phys_host_clean(pm, r->kind == PHYS_ROM ? NULL : host))
+            wr |= TLB_NOTDIRTY;
+    }
+    e->tag_fetch = lpage | rd;
+    /* alignment checking at CPL 3 and armed data breakpoints are checked
+     * by the slow path */
+    if (UNLIKELY((user && (c->cr0 & CR0_AM) && (c->eflags & F_AC))
+                 || ((c->dr[7] & 0xff) && debug_data_armed(c))))
+        rd |= TLB_WATCH;
+    e->tag_read = lpage | rd;
+    /* a clean page walks on its first write, which sets D in the PTE */
+    e->tag_write = w->writable && w->dirty ? lpage | rd | wr : TLB_INVALID;
+}
+
+/* Walks (or not, without paging) and fills the TLB entry for lin; raises
+ * #PF with CR2 on failure. Returns the physical address, A20 applied. */
 static uint32_t translate_fill(struct cpu *c, uint32_t lin, int acc)
 {
     struct physmem *pm = c->pm;
     int user = access_is_user(c, acc);
     int kind = acc & 3;
-    if (pm->map_generation != c->tlb_generation) {
-        tlb_flush(c->tlb, 0);
-        c->tlb_generation = pm->map_generation;
-    }
     struct walk_out w;
+    c->tlb_walks++;
     if (c->cr0 & CR0_PG) {
         struct walk_in in = { c->cr0, c->cr3, c->cr4, lin,
                               kind == ACC_WRITE ? WALK_WRITE : kind == ACC_FETCH ? WALK_FETCH : WALK_READ, user };
@@ -50,32 +76,45 @@ static uint32_t translate_fill(struct cpu *c, uint32_t lin, int acc)
         w = (struct walk_out){ .paddr = lin, .writable = 1, .user_ok = 1, .dirty = 1 };
     }
     uint32_t paddr = w.paddr & pm->a20_mask;
-    uint32_t ppage = paddr & ~0xfffu;
-    struct tlb_entry *e = &c->tlb->e[user][(lin >> 12) & (TLB_SIZE - 1)];
-    uint8_t *host = phys_host_ptr(pm, ppage, 0);
-    e->ppage = ppage;
-    e->global = w.global;
-    e->writable = w.writable;
-    if (host) {
-        e->addend = (uintptr_t)host - (uintptr_t)(lin & ~0xfffu);
-        e->tag_read = e->tag_fetch = lin & ~0xfffu;
-        int fast_write = w.writable && w.dirty && phys_host_ptr(pm, ppage, 1) && !pm->code_page[ppage >> 12];
-        e->tag_write = fast_write ? lin & ~0xfffu : TLB_INVALID;
-    } else {
-        e->tag_read = e->tag_write = e->tag_fetch = TLB_INVALID;
-    }
-    /* alignment checking at CPL 3: user data accesses take the slow path, which checks */
-    if (UNLIKELY(user && (c->cr0 & CR0_AM) && (c->eflags & F_AC)))
-        e->tag_read = e->tag_write = TLB_INVALID;
-    /* armed data breakpoints: reads and writes take the slow path, which reports them */
-    if (UNLIKELY(c->dr[7] & 0xff) && debug_data_armed(c))
-        e->tag_read = e->tag_write = TLB_INVALID;
+    uint32_t lpage = lin & ~0xfffu;
+    struct tlb_entry *e = tlb_slot_for_fill(c->tlb, user, lpage);
+    e->vpage = lpage;
+    e->ppage = paddr & ~0xfffu;
+    e->global = (uint8_t)w.global;
+    e->addend = 0;
+    fill_tags(c, e, lpage, user, &w);
     return paddr;
+}
+
+static uint32_t *tag_of(struct tlb_entry *e, int kind)
+{
+    return kind == ACC_WRITE ? &e->tag_write : kind == ACC_FETCH ? &e->tag_fetch : &e->tag_read;
+}
+
+/* The physical address of lin for an access within one page: from the
+ * entry when its tag names the page for this kind of access (MMIO, ROM,
+ * code pages and watched pages are served here without a walk), else from
+ * the victim TLB, else by a walk. */
+static uint32_t tlb_translate(struct cpu *c, uint32_t lin, int acc)
+{
+    if (c->pm->map_generation != c->tlb_generation)
+        cpu_tlb_flush(c, 0);
+    int user = access_is_user(c, acc), kind = acc & 3;
+    struct tlb_entry *e = &c->tlb->e[user][(lin >> 12) & (TLB_SIZE - 1)];
+    if (tlb_names(*tag_of(e, kind), lin))
+        return e->ppage | (lin & 0xfff);
+    struct tlb_entry *v = tlb_victim_find(c->tlb, user, lin & ~0xfffu);
+    if (v && tlb_names(*tag_of(v, kind), lin)) {
+        tlb_swap(e, v);
+        c->tlb_victim_hits++;
+        return e->ppage | (lin & 0xfff);
+    }
+    return translate_fill(c, lin, acc);
 }
 
 uint32_t lin_translate(struct cpu *c, uint32_t lin, int acc)
 {
-    return translate_fill(c, lin, acc);
+    return tlb_translate(c, lin, acc);
 }
 
 static void check_align(struct cpu *c, uint32_t lin, int size, int acc)
@@ -90,19 +129,35 @@ uint32_t lin_read_slow(struct cpu *c, uint32_t lin, int size, int acc)
     check_align(c, lin, size, acc);
     if (UNLIKELY(c->dr[7] & 0xff)) debug_data(c, lin, size, 0);
     if ((lin & 0xfff) <= 0x1000u - size)
-        return phys_read(c->pm, translate_fill(c, lin, acc), size);
+        return phys_read(c->pm, tlb_translate(c, lin, acc), size);
     uint32_t v = 0;
     for (int k = 0; k < size; k++)
-        v |= phys_read(c->pm, translate_fill(c, lin + k, acc), 1) << (8 * k);
+        v |= phys_read(c->pm, tlb_translate(c, lin + k, acc), 1) << (8 * k);
     return v;
 }
 
 void lin_probe_write(struct cpu *c, uint32_t lin, int size, int acc)
 {
     check_align(c, lin, size, acc);
-    translate_fill(c, lin, acc | ACC_WRITE);
+    tlb_translate(c, lin, acc | ACC_WRITE);
     if ((lin & 0xfff) > 0x1000u - size)
-        translate_fill(c, (lin + size - 1) & ~0xfffu, acc | ACC_WRITE);
+        tlb_translate(c, (lin + size - 1) & ~0xfffu, acc | ACC_WRITE);
+}
+
+/* After a slow write: a page now dirty, or no longer holding code, may
+ * let the next write through the fast path. */
+static void write_tag_refresh(struct cpu *c, uint32_t lin, int acc)
+{
+    struct tlb_entry *e = &c->tlb->e[access_is_user(c, acc)][(lin >> 12) & (TLB_SIZE - 1)];
+    uint32_t t = e->tag_write;
+    if (!(t & (TLB_CODE | TLB_NOTDIRTY)) || !tlb_names(t, lin))
+        return;
+    struct physmem *pm = c->pm;
+    if ((t & TLB_CODE) && !pm->report_all_writes && !phys_code_mask(pm, e->ppage >> 12))
+        t &= ~TLB_CODE;
+    if ((t & TLB_NOTDIRTY) && !phys_host_clean(pm, (uint8_t *)(e->addend + (lin & ~0xfffu))))
+        t &= ~TLB_NOTDIRTY;
+    e->tag_write = t;
 }
 
 void lin_write_slow(struct cpu *c, uint32_t lin, uint32_t v, int size, int acc)
@@ -110,12 +165,13 @@ void lin_write_slow(struct cpu *c, uint32_t lin, uint32_t v, int size, int acc)
     check_align(c, lin, size, acc);
     if (UNLIKELY(c->dr[7] & 0xff)) debug_data(c, lin, size, 1);
     if ((lin & 0xfff) <= 0x1000u - size) {
-        phys_write(c->pm, translate_fill(c, lin, acc | ACC_WRITE), v, size);
+        phys_write(c->pm, tlb_translate(c, lin, acc | ACC_WRITE), v, size);
+        write_tag_refresh(c, lin, acc);
         return;
     }
     /* Both pages are checked before either is written, so a fault leaves memory untouched. */
-    uint32_t p0 = translate_fill(c, lin, acc | ACC_WRITE);
-    uint32_t p1 = translate_fill(c, (lin + size - 1) & ~0xfffu, acc | ACC_WRITE);
+    uint32_t p0 = tlb_translate(c, lin, acc | ACC_WRITE);
+    uint32_t p1 = tlb_translate(c, (lin + size - 1) & ~0xfffu, acc | ACC_WRITE);
     for (int k = 0; k < size; k++) {
         uint32_t l = lin + k;
         uint32_t pa = ((l ^ lin) & ~0xfffu) ? (p1 & ~0xfffu) | (l & 0xfff) : p0 + k;

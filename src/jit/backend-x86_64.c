@@ -772,9 +772,9 @@ static void u_jmp(struct bk *b, const struct uop *u)
     exit_direct(b, target);
 }
 
-/* EIP = T0, then the jump cache: a hit for this linear EIP, made under the
- * current TLB epoch, whose code is of this generation and mode, is entered
- * directly. */
+/* EIP = T0, then the jump cache: a hit for this linear EIP whose code is of
+ * this generation and mode, and whose page the TLB still maps to the
+ * block's, is entered directly. */
 static void u_jmpind(struct bk *b, const struct uop *u)
 {
     struct emit *e = &b->e;
@@ -961,7 +961,7 @@ uint8_t *jit_backend_translate(struct emit *e, const struct ir *ir, const struct
     e_alu_mi(&b.e, 4, X_ADD, CPU(budget), (uint32_t)n);
     jmp_abs(&b.e, env->exit_r15);
     for (int s = 0; s < b.nstubs; s++) emit_stub(&b, &b.stubs[s]);
-    /* chain slots: 16 bytes each (the next block, the TLB epoch it was filled under) */
+    /* chain slots: 16 bytes each (the next block, and room) */
     while ((uintptr_t)b.e.p & 15) e_byte(&b.e, 0xcc);
     for (int s = 0; s < b.nslots; s++) {
         for (int r = 0; r < b.nslot_refs[s]; r++)

@@ -178,7 +178,7 @@ static void run_block(struct cpu *c, struct block *b)
     /* instruction-by-instruction work (tracing, single-step, breakpoints),
      * a budget that ends inside the block, and code rewritten again and
      * again stay with the interpreter */
-    if (c->trace_insn || cpu_step_mode(c) || c->budget < (int32_t)b->n) {
+    if (c->trace_insn || cpu_step_mode(c) || c->budget < (int32_t)b->n || b->interp_only) {
         run_interp(j, c, b);
         return;
     }

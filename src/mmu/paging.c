@@ -77,22 +77,104 @@ int page_walk(struct physmem *pm, const struct walk_in *in, struct walk_out *o)
 static void invalidate(struct tlb_entry *e)
 {
     e->tag_read = e->tag_write = e->tag_fetch = TLB_INVALID;
+    e->vpage = TLB_INVALID;
     e->global = 0;
 }
 
+void tlb_init(struct tlb *t)
+{
+    memset(t, 0, sizeof *t);
+    for (int p = 0; p < 2; p++) {
+        for (unsigned i = 0; i < TLB_SIZE; i++)
+            invalidate(&t->e[p][i]);
+        for (unsigned i = 0; i < TLB_VICTIMS; i++)
+            invalidate(&t->victim[p][i]);
+    }
+}
+
+/* Only the slots filled since the last flush can be valid, so a flush
+ * costs what the guest used, not the table's size (a process switch after
+ * touching a few dozen pages clears a few dozen entries). */
 void tlb_flush(struct tlb *t, int keep_global)
 {
-    t->epoch++;
-    for (int p = 0; p < 2; p++)
-        for (unsigned i = 0; i < TLB_SIZE; i++)
-            if (!keep_global || !t->e[p][i].global)
-                invalidate(&t->e[p][i]);
+    for (int p = 0; p < 2; p++) {
+        unsigned kept = 0;
+        for (unsigned k = 0; k < t->nused[p]; k++) {
+            struct tlb_entry *e = &t->e[p][t->used[p][k]];
+            if (keep_global && e->global) {
+                t->used[p][kept++] = t->used[p][k];
+                continue;
+            }
+            invalidate(e);
+            e->listed = 0;
+        }
+        t->nused[p] = kept;
+        for (unsigned i = 0; i < TLB_VICTIMS; i++)
+            if (!keep_global || !t->victim[p][i].global)
+                invalidate(&t->victim[p][i]);
+    }
 }
 
 void tlb_flush_page(struct tlb *t, uint32_t lin)
 {
     unsigned i = (lin >> 12) & (TLB_SIZE - 1);
-    t->epoch++;
-    for (int p = 0; p < 2; p++)
+    for (int p = 0; p < 2; p++) {
         invalidate(&t->e[p][i]);
+        for (unsigned k = 0; k < TLB_VICTIMS; k++)
+            if (t->victim[p][k].vpage == (lin & ~0xfffu))
+                invalidate(&t->victim[p][k]);
+    }
+}
+
+static void flag_write(struct tlb_entry *e, uint32_t ppage, uint32_t flag)
+{
+    if (e->vpage != TLB_INVALID && e->ppage == ppage && !(e->tag_write & TLB_INVALID))
+        e->tag_write |= flag;
+}
+
+void tlb_flag_writes(struct tlb *t, uint32_t ppage, uint32_t flag)
+{
+    for (int p = 0; p < 2; p++) {
+        for (unsigned k = 0; k < t->nused[p]; k++)
+            flag_write(&t->e[p][t->used[p][k]], ppage, flag);
+        for (unsigned k = 0; k < TLB_VICTIMS; k++)
+            flag_write(&t->victim[p][k], ppage, flag);
+    }
+}
+
+struct tlb_entry *tlb_victim_find(struct tlb *t, int user, uint32_t lpage)
+{
+    for (unsigned k = 0; k < TLB_VICTIMS; k++)
+        if (t->victim[user][k].vpage == lpage)
+            return &t->victim[user][k];
+    return NULL;
+}
+
+void tlb_swap(struct tlb_entry *e, struct tlb_entry *v)
+{
+    struct tlb_entry tmp = *e;
+    uint8_t listed = e->listed;
+    *e = *v;
+    *v = tmp;
+    e->listed = listed;
+    v->listed = 0;
+}
+
+struct tlb_entry *tlb_slot_for_fill(struct tlb *t, int user, uint32_t lpage)
+{
+    struct tlb_entry *e = &t->e[user][(lpage >> 12) & (TLB_SIZE - 1)];
+    /* an older copy of this page in the victim TLB would outlive the new one */
+    struct tlb_entry *old = tlb_victim_find(t, user, lpage);
+    if (old)
+        invalidate(old);
+    if (e->vpage != TLB_INVALID && e->vpage != lpage) {
+        unsigned k = t->victim_next[user]++ % TLB_VICTIMS;
+        t->victim[user][k] = *e;
+        t->victim[user][k].listed = 0;
+    }
+    if (!e->listed) {
+        e->listed = 1;
+        t->used[user][t->nused[user]++] = (uint16_t)(e - t->e[user]);
+    }
+    return e;
 }

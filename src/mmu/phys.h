@@ -28,6 +28,13 @@ struct phys_region {
 
 #define PHYS_MAX_REGIONS 64
 #define PHYS_PAGES (1u << 20)      /* 4 GiB of 4 KiB pages */
+/* Decoded code is recorded per 64-byte chunk: a page's mask has bit k set
+ * when bytes [64k, 64k+63] hold some. Masks are kept in groups of pages
+ * allocated when code is first decoded there, so only pages that ever
+ * held code cost memory. */
+#define CODE_CHUNK_SHIFT 6
+#define CODE_GROUP_BITS 9
+#define CODE_GROUPS (PHYS_PAGES >> CODE_GROUP_BITS)
 
 /* Called when a write lands in a page marked as holding code. */
 typedef void (*code_write_fn)(void *opaque, uint32_t paddr, int len);
@@ -39,7 +46,9 @@ struct physmem {
     int nregions;
     struct phys_region region[PHYS_MAX_REGIONS];
     uint8_t *page_region;          /* PHYS_PAGES entries: region index + 1, 0 = unmapped */
-    uint8_t *code_page;            /* PHYS_PAGES entries: nonzero if decoded code lives there */
+    uint64_t **code_mask;          /* CODE_GROUPS pointers to masks of 512 pages, NULL = no code */
+    int report_all_writes;         /* test rigs: every write reaches on_code_write */
+    uint8_t *dirty;                /* while dirty logging: one byte per RAM page, 1 = written */
     code_write_fn on_code_write;
     void *code_opaque;
     unsigned map_generation;       /* bumped on A20 or map changes: TLBs must be flushed */
@@ -70,6 +79,43 @@ static inline struct phys_region *phys_region_at(struct physmem *pm, uint32_t pa
 {
     uint8_t r = pm->page_region[paddr >> 12];
     return r ? &pm->region[r - 1] : NULL;
+}
+
+/* Which 64-byte chunks of a page hold decoded code. */
+static inline uint64_t phys_code_mask(const struct physmem *pm, uint32_t page)
+{
+    const uint64_t *g = pm->code_mask[page >> CODE_GROUP_BITS];
+    return g ? g[page & ((1u << CODE_GROUP_BITS) - 1)] : 0;
+}
+/* The chunks bytes [off, off+len) of a page touch (off + len <= 4096). */
+static inline uint64_t code_chunks(uint32_t off, uint32_t len)
+{
+    unsigned first = off >> CODE_CHUNK_SHIFT, last = (off + len - 1) >> CODE_CHUNK_SHIFT;
+    uint64_t upto = last == 63 ? ~0ull : (2ull << last) - 1;
+    return upto & ~((1ull << first) - 1);
+}
+/* Sets a page's mask. Returns -1 when the host has no memory for it. */
+int phys_code_set(struct physmem *pm, uint32_t page, uint64_t mask);
+/* Forgets all decoded code (the block cache was emptied). */
+void phys_code_clear_all(struct physmem *pm);
+/* Nonzero when a write of len bytes at paddr (within one page) must be
+ * reported to on_code_write, if it changes them. */
+static inline int phys_write_watched(const struct physmem *pm, uint32_t paddr, uint32_t len)
+{
+    return pm->report_all_writes || (phys_code_mask(pm, paddr >> 12) & code_chunks(paddr & 0xfff, len));
+}
+
+/* Dirty logging for migration: while on, every write to RAM (CPU or DMA)
+ * marks its page. Start allocates the log (all clean) and bumps
+ * map_generation so TLBs refill with TLB_NOTDIRTY; sync copies the log to
+ * out (ram_size / 4096 bytes), cleans it and bumps map_generation again. */
+int phys_dirty_log_start(struct physmem *pm);
+void phys_dirty_log_stop(struct physmem *pm);
+void phys_dirty_log_sync(struct physmem *pm, uint8_t *out);
+/* Nonzero while logging when host points into a clean page of RAM. */
+static inline int phys_host_clean(const struct physmem *pm, const uint8_t *host)
+{
+    return pm->dirty && host >= pm->ram && host < pm->ram + pm->ram_size && !pm->dirty[(host - pm->ram) >> 12];
 }
 
 /* Host pointer for direct access to the page of paddr (RAM: read/write, ROM:

@@ -45,7 +45,6 @@
 #endif
 
 #define RAM_SIZE (16u << 20)
-#define RAM_PAGES (RAM_SIZE >> 12)
 #define FLUSH_EVERY 500          /* tests between block cache flushes (the arena must never fill mid-test) */
 #define BUDGET_286 200           /* instructions (a REP iteration counts as one) to reach the HLT */
 
@@ -479,10 +478,10 @@ static void on_int(void *opaque, struct cpu *c, int vec, int is_hw, uint32_t err
     if (g->nvec < 8) g->vec[g->nvec++] = vec;
 }
 
-/* Marks every RAM page as holding code, so each CPU store reports itself. */
+/* Every CPU store reports itself, same bytes or not. */
 static void mark_all(struct rig *g)
 {
-    memset(g->pm.code_page, 1, RAM_PAGES);
+    g->pm.report_all_writes = 1;
     cpu_tlb_flush(&g->cpu, 0);
 }
 
@@ -1032,11 +1031,6 @@ int main(int argc, char **argv)
                 if (parse_test(buf, &t) < 0) { printf("%s:%ld: cannot parse\n", label, line); ff++; continue; }
                 if (++since_flush >= FLUSH_EVERY) { rig_flush(&rig); since_flush = 0; }
                 int r = run_test(&rig, &t, op, &meta, is286, &res);
-                if (!rig.pm.code_page[RAM_PAGES - 1]) {
-                    /* the block arena filled mid-test: the write record may be incomplete */
-                    printf("%s #%ld: note: block cache flushed during the test\n", label, t.idx);
-                    mark_all(&rig);
-                }
                 for (int a = 0; a < NADJ; a++) {
                     adj_count[si][a] += res.adjusted[a];
                     if (list && res.adjusted[a]) printf("ADJUST %s #%ld \"%s\": %s\n", label, t.idx, t.name, adj_names[a]);

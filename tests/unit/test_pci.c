@@ -295,7 +295,7 @@ static void test_pam(void)
     CHECK_EQ(phys_read(pm, 0xc3fff, 1), 0x99);
     /* a switch of what 0xf0000 reads invalidates code decoded there */
     b->pm.on_code_write = on_code_write;
-    b->pm.code_page[0xf1] = 1;
+    phys_code_set(&b->pm, 0xf1, 1);
     code_writes = 0;
     cfg_write(b, 0x00, 0x59, 0x10, 1);                           /* RAM -> RAM read-only: same bytes */
     CHECK_EQ(code_writes, 0);
@@ -304,7 +304,7 @@ static void test_pam(void)
     CHECK_EQ(code_write_addr, 0xf1000);
     cfg_write(b, 0x00, 0x59, 0x30, 1);
     b->pm.on_code_write = NULL;
-    b->pm.code_page[0xf1] = 0;
+    phys_code_set(&b->pm, 0xf1, 0);
     /* reset: back to the bus, RAM kept */
     unsigned gen = pm->map_generation;
     i440fx_reset(&b->host);
