@@ -391,7 +391,7 @@ static void u_addr(struct bk *b, const struct uop *u)
 static void u_addr_sp(struct bk *b, const struct uop *u)
 {
     struct emit *e = &b->e;
-    e_lea(e, 4, LIN, M(hreg[R_ESP], (int32_t)u->imm));
+    e_lea(e, 4, LIN, M(hreg[(u->flags & U_FROM_BP) ? R_EBP : R_ESP], (int32_t)u->imm));
     if (!(b->ir->mode & JIT_MODE_STACK32)) e_movx_rr(e, 0xb7, LIN, LIN);
     segment(b, S_SS, u->size, (u->flags & U_WRITE) != 0);
     tlb_probe(b, u->size, (u->flags & U_WRITE) != 0);
@@ -647,6 +647,40 @@ static void u_limit(struct bk *b, const struct uop *u)
 static void u_push_ret(struct bk *b, const struct uop *u)
 {
     eip_plus(b, R(u->d, 4), (int32_t)end_off(b, u->insn) - b->eip_off);
+}
+
+/* CF = the bit, as the interpreter's bt_apply (the other flags kept) */
+static void u_bt(struct bk *b, const struct uop *u)
+{
+    struct emit *e = &b->e;
+    static const uint8_t op_r[4] = { 0xa3, 0xab, 0xb3, 0xbb };
+    int d = R(u->d, u->size);
+    flags_to_r15(b);
+    clobber(b, 0);
+    if (u->a == V_IMM) {
+        e_pfx(e, u->size, 0, 0, d, 0);
+        e_byte(e, 0x0f); e_byte(e, 0xba); e_modrm_rr(e, 4 + u->sub, d); e_byte(e, (uint8_t)u->imm);
+    } else {
+        int a = R(u->a, u->size);
+        e_pfx(e, u->size, a, 0, d, 0);
+        e_byte(e, 0x0f); e_byte(e, op_r[u->sub]); e_modrm_rr(e, a, d);
+    }
+    e_setcc(e, CC_B, SCR);
+    e_movx_rr(e, 0xb6, SCR, SCR);
+    e_shift_ri(e, 4, X_SHL, SCR, 8);
+    e_alu_ri(e, 4, X_AND, FLG, ~RF(F_CF));
+    e_alu_rr(e, 4, X_OR, FLG, SCR);
+    b->fs = FS_R15;
+}
+
+/* (E)SP = (E)BP + imm at the stack's size (set_sp) */
+static void u_spset(struct bk *b, const struct uop *u)
+{
+    struct emit *e = &b->e;
+    int sp = hreg[R_ESP], bp = hreg[R_EBP];
+    if (b->ir->mode & JIT_MODE_STACK32) { e_lea(e, 4, sp, M(bp, (int32_t)u->imm)); return; }
+    e_lea(e, 4, SCR, M(bp, (int32_t)u->imm));
+    e_mov_rr(e, 2, sp, SCR);
 }
 
 static void u_spadj(struct bk *b, const struct uop *u)
@@ -920,6 +954,8 @@ static void one(struct bk *b, const struct uop *u)
     case U_JMPIND: u_jmpind(b, u); break;
     case U_EXIT: exit_direct(b, (int32_t)end_off(b, u->insn)); break;
     case U_PUSH_RET: u_push_ret(b, u); break;
+    case U_BT: u_bt(b, u); break;
+    case U_SPSET: u_spset(b, u); break;
     default: b->e.bad = 1; break;
     }
 }

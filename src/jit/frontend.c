@@ -398,6 +398,40 @@ static int l_pop_r(struct fb *f, const struct insn *i)
     return 0;
 }
 
+/* LEAVE: (E)SP = (E)BP, then POP (E)BP */
+static int l_leave(struct fb *f, const struct insn *i)
+{
+    int sz = i->osz;
+    emit_imm(f, U_ADDR_SP, sz, V_NONE, 0)->flags |= U_FROM_BP;
+    emit(f, U_LOAD, sz, V_T0, V_NONE);
+    emit_imm(f, U_SPSET, sz, V_NONE, (uint32_t)sz);
+    emit(f, U_MOV, sz, R_EBP, V_T0);
+    return 0;
+}
+
+/* BT/BTS/BTR/BTC with a register, or an immediate offset into memory (a
+ * register offset into memory may reach outside the operand: the handler). */
+static int bt(struct fb *f, const struct insn *i, int kind, int off_reg)
+{
+    int sz = i->osz, d = i->rm;
+    if (is_mem(i)) {
+        if (off_reg >= 0) return -1;
+        addr(f, kind != 0, sz);
+        emit(f, U_LOAD, sz, V_T0, V_NONE);
+        d = V_T0;
+    }
+    struct uop *u = off_reg >= 0 ? emit(f, U_BT, sz, d, off_reg) : emit_imm(f, U_BT, sz, d, i->imm & (8u * (unsigned)sz - 1));
+    u->sub = (uint8_t)kind;
+    u->fl_write = F_CF;
+    if (d == V_T0 && kind) emit(f, U_STORE, sz, V_NONE, V_T0)->flags |= U_AFTER_RMW;
+    return 0;
+}
+static int l_bt_EG(struct fb *f, const struct insn *i) { return bt(f, i, 0, i->reg); }
+static int l_bts_EG(struct fb *f, const struct insn *i) { return bt(f, i, 1, i->reg); }
+static int l_btr_EG(struct fb *f, const struct insn *i) { return bt(f, i, 2, i->reg); }
+static int l_btc_EG(struct fb *f, const struct insn *i) { return bt(f, i, 3, i->reg); }
+static int l_btx_EI(struct fb *f, const struct insn *i) { return i->reg < 4 ? -1 : bt(f, i, i->reg - 4, -1); }
+
 /* ---- control transfers: the block's last instruction ---- */
 
 /* Near transfers use the code segment's size here: other forms
@@ -502,6 +536,8 @@ static const struct { exec_fn exec; lower_fn *lower; } lowerings[] = {
     { ex_shift_E1, l_shift_E1 }, { ex_shift_EI, l_shift_EI }, { ex_shift_ECL, l_shift_ECL },
     { ex_setcc, l_setcc }, { ex_cmovcc, l_cmovcc },
     { ex_clc, l_clc }, { ex_stc, l_stc }, { ex_cmc, l_cmc }, { ex_cld, l_cld }, { ex_std, l_std },
+    { ex_leave, l_leave }, { ex_bt_EG, l_bt_EG }, { ex_bts_EG, l_bts_EG }, { ex_btr_EG, l_btr_EG },
+    { ex_btc_EG, l_btc_EG }, { ex_btx_EI, l_btx_EI },
     { ex_push_r, l_push_r }, { ex_push_I, l_push_I }, { ex_push_E, l_push_E }, { ex_pop_r, l_pop_r },
     { ex_jcc, l_jcc }, { ex_jmp_rel, l_jmp_rel }, { ex_call_rel, l_call_rel },
     { ex_ret, l_ret }, { ex_ret_I, l_ret_I }, { ex_jmp_E, l_jmp_E }, { ex_call_E, l_call_E },

@@ -56,6 +56,8 @@ enum uop_kind {
     U_JMPIND,   /* exit: EIP = a (through the jump cache) */
     U_EXIT,     /* exit: to the end of insn (block ends without a jump) */
     U_PUSH_RET, /* a = EIP of the next instruction, as a value (for CALL) into d */
+    U_BT,       /* CF = bit a (register or imm, masked to the size) of d; sub 0 BT, 1 BTS, 2 BTR, 3 BTC */
+    U_SPSET,    /* (E)SP = (E)BP + imm, at the stack's size (LEAVE) */
 };
 
 enum { U_TEST = 8 };    /* U_ALU sub: AND without the write */
@@ -64,6 +66,7 @@ enum {                  /* uop.flags */
     U_RMW = 1,          /* load: the same address is written after (documentation only) */
     U_AFTER_RMW = 2,    /* store: follows such a load */
     U_WRITE = 4,        /* address: checked for writing */
+    U_FROM_BP = 8,      /* U_ADDR_SP: from (E)BP instead of (E)SP (LEAVE) */
 };
 
 struct uop {

@@ -328,7 +328,22 @@ static void gen_misc(struct prog *p)
     static const uint8_t flag_ops[] = { 0xf5, 0xf8, 0xf9 };        /* CMC CLC STC */
     switch (pick(11)) {
     case 9: put(p, 0x0f); put(p, 0xaf); put(p, modrm_rr(gpr(), gpr())); break;                 /* IMUL r, r */
-    case 10: put(p, 0x0f); put(p, (uint8_t)(0xb6 + pick(2) + 8 * pick(2))); put(p, modrm_rr(gpr(), (int)pick(8))); break;
+    case 10:
+        switch (pick(5)) {
+        case 0: case 1: put(p, 0x0f); put(p, (uint8_t)(0xb6 + pick(2) + 8 * pick(2))); put(p, modrm_rr(gpr(), (int)pick(8))); break;
+        case 2:                                                      /* BT/BTS/BTR/BTC r, r (16 or 32 bits) */
+            if (pick(3) == 0) put(p, 0x66);
+            put(p, 0x0f); put(p, (uint8_t)(0xa3 + 8 * pick(4))); put(p, modrm_rr((int)pick(8), gpr()));
+            break;
+        case 3:                                                      /* BT* r, imm8 or [m], imm8 */
+            if (pick(3) == 0) put(p, 0x66);
+            put(p, 0x0f); put(p, 0xba);
+            if (pick(2)) put(p, modrm_rr(4 + (int)pick(4), gpr())); else mem_store(p, 4 + (int)pick(4));
+            put(p, (uint8_t)pick(256));
+            break;
+        default: put(p, 0x55); put(p, 0x89); put(p, 0xe5); put(p, 0xc9); break;   /* PUSH EBP; MOV EBP, ESP; LEAVE */
+        }
+        break;
     case 0: put(p, (uint8_t)(0x40 + gpr())); break;                  /* INC */
     case 1: put(p, (uint8_t)(0x48 + gpr())); break;                  /* DEC */
     case 2: put(p, 0x89); put(p, modrm_rr(gpr(), gpr())); break;
