@@ -93,6 +93,7 @@ bench_line() { # LOG NAME -> the value the guest printed as "bench: NAME VALUE"
 results=$out/results.txt
 : > "$results"
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
+commit=$(git describe --always --dirty 2>/dev/null || echo unknown)
 total=$((repeats * $(echo $workloads | wc -w) * $(echo $peers | wc -w)))
 k=0
 for rep in $(seq "$repeats"); do
@@ -125,7 +126,7 @@ report() {
     echo "relic guest benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "host: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(nproc) CPUs," \
          "load average $load0 before, $load1 after"
-    echo "relic $(git describe --always --dirty 2>/dev/null || echo unknown) (release build)," \
+    echo "relic $commit (release build)," \
          "$(qemu-system-i386 --version | head -n 1)"
     echo "guest: $(sed -n 's/^\(linux-image[^ ]*\) \([^ ]*\) .*/\1 \2/p' "$guests/versions.txt" 2>/dev/null)," \
          "busybox $(sed -n 's/^busybox-static \([^ ]*\) .*/\1/p' "$guests/versions.txt" 2>/dev/null);" \
