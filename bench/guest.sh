@@ -15,7 +15,9 @@
 #   proc  500 fork+exec of busybox from a shell loop
 # Each run is a whole boot: wall(W) - wall(boot), with each peer's median
 # boot, is the workload's time. The guest's own view (/proc/uptime after
-# minus before the workload) is the second column. Every run of a workload
+# minus before the workload) is the second column, with its own ratio: it
+# leaves out the noise of the boot, but it is the guest kernel's clock (which
+# may lose time when the engine is slow). Every run of a workload
 # must print the same digest: the script prints MISMATCH and exits 1 if not,
 # and exits 1 if a run fails or exceeds the time limit.
 #
@@ -23,7 +25,8 @@
 # in the machine's load falls on all of them. Needs a release build of relic
 # (made in build-release/), qemu-system-i386, the Debian guest files
 # ($RELIC_GUESTS, else build/guests, from scripts/fetch-guests.sh) and
-# python3. Logs, the initramfs and the table go to DIR (build/bench).
+# python3. A run is killed after --timeout seconds (900). Logs, the
+# initramfs and the table go to DIR (build/bench).
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -132,36 +135,41 @@ report() {
          "busybox $(sed -n 's/^busybox-static \([^ ]*\) .*/\1/p' "$guests/versions.txt" 2>/dev/null);" \
          "median of $repeats run(s)"
     echo
-    printf '%-8s %-6s %9s %9s %9s %9s %8s  %s\n' workload peer "wall s" "work s" "/qemu" "guest s" "RSS MiB" digest
+    printf '%-8s %-6s %8s %8s %6s %8s %6s %7s  %s\n' \
+        workload peer "wall s" "work s" /qemu "guest s" /qemu "RSS MiB" digest
     for w in $workloads; do
         for p in $peers; do
-            wall=$(stat_of "$w" "$p" '$4')
-            boot=$(stat_of boot "$p" '$4')
-            qwall=$(stat_of "$w" qemu '$4')
-            qboot=$(stat_of boot qemu '$4')
-            if [ "$w" = boot ]; then
-                # the boot row: the whole run, and the kernel's uptime when init ran
-                work=$wall qwork=$qwall guest=$(stat_of boot "$p" '$7')
-                rss=$(stat_of boot "$p" '$5 / 1024')
-            else
-                work=$(echo "$wall $boot" | awk '{ printf "%.2f", $1 - $2 }')
-                qwork=$(echo "$qwall $qboot" | awk '{ printf "%.2f", $1 - $2 }')
-                guest=$(stat_of "$w" "$p" '$8 - $7')
-                rss=-
-            fi
-            # a workload shorter than the boot's noise has no meaningful ratio
-            ratio=$(echo "$work $qwork" | awk '{ if ($1 > 0 && $2 > 0) printf "%.2f", $1 / $2; else print "-" }')
-            echo "$peers" | grep -qw qemu || ratio=-
-            [ "$w" = boot ] && work=-
-            printf '%-8s %-6s %9.2f %9s %9s %9.2f %8s  %s\n' "$w" "$p" "$wall" "$work" "$ratio" "$guest" \
-                "$(echo "$rss" | awk '{ if ($1 == "-") print "-"; else printf "%.0f", $1 }')" \
-                "$(digest_of "$w" "$p")"
+            row "$w" "$p"
         done
     done
     echo
-    echo "wall: whole run, boot to power-off; work: wall - the peer's boot wall; /qemu: work (boot: wall)"
-    echo "over QEMU's; guest: /proc/uptime after - before the workload (boot: uptime when init ran);"
-    echo "RSS: peak resident set of the boot run; digest: the workload's result, equal for every run."
+    echo "wall: whole run, boot to power-off; work: wall - the peer's median boot wall; guest:"
+    echo "/proc/uptime after - before the workload (boot: uptime when init ran); /qemu: the"
+    echo "column before over QEMU's (boot: wall); RSS: peak resident set of the boot run;"
+    echo "digest: the workload's result, equal for every run."
+}
+row() { # WORKLOAD PEER -> its line of the table
+    wall=$(stat_of "$1" "$2" '$4') qwall=$(stat_of "$1" qemu '$4')
+    if [ "$1" = boot ]; then
+        work=- guest=$(stat_of boot "$2" '$7') qguest=$(stat_of boot qemu '$7')
+        wratio=$(ratio "$wall" "$qwall")
+        rss=$(stat_of boot "$2" '$5 / 1024' | awk '{ printf "%.0f", $1 }')
+    else
+        work=$(echo "$wall $(stat_of boot "$2" '$4')" | awk '{ printf "%.2f", $1 - $2 }')
+        qwork=$(echo "$qwall $(stat_of boot qemu '$4')" | awk '{ printf "%.2f", $1 - $2 }')
+        guest=$(stat_of "$1" "$2" '$8 - $7') qguest=$(stat_of "$1" qemu '$8 - $7')
+        wratio=$(ratio "$work" "$qwork")
+        rss=-
+    fi
+    printf '%-8s %-6s %8.2f %8s %6s %8.2f %6s %7s  %s\n' "$1" "$2" "$wall" "$work" "$wratio" \
+        "$guest" "$(ratio "$guest" "$qguest")" "$rss" "$(digest_of "$1" "$2")"
+}
+ratio() { # A B -> A/B; - unless both are positive (no QEMU run, or a
+          # workload shorter than the boot's noise)
+    echo "$1 $2" | awk '{
+        if ($1 ~ /^[0-9.]+$/ && $2 ~ /^[0-9.]+$/ && $1 > 0 && $2 > 0) printf "%.2f", $1 / $2
+        else print "-"
+    }'
 }
 digest_of() { # WORKLOAD PEER -> the digest of its runs, or MISMATCH / FAILED
     all=$(awk -v w="$1" '$1 == w { print $9 }' "$results" | sort -u)

@@ -4,7 +4,9 @@
     bench/measure.py TIMEOUT LOG COMMAND [ARG...]
 
 The command's stdout and stderr go to LOG. The peak RSS is the child's own
-(wait4's rusage, not RUSAGE_CHILDREN's maximum over every child so far).
+(wait4's rusage, not RUSAGE_CHILDREN's maximum over every child so far). It
+includes the forked copy of this script before the exec: a figure below
+this wrapper's own size (about 14 MiB) is the wrapper's, not the command's.
 STATUS is the exit status, or "timeout" when the command ran longer than
 TIMEOUT seconds and was killed.
 """
