@@ -10,7 +10,7 @@
 
 bench_int() { # sha256 and md5 over 6.9 MB of seq output, twice
     seq 1000000 > /tmp/seq
-    for pass in 1 2; do
+    for _ in 1 2; do
         sha256sum /tmp/seq
         md5sum /tmp/seq
     done | md5sum
@@ -74,13 +74,13 @@ for arg in $(cat /proc/cmdline); do
     case $arg in bench=*) workload=${arg#bench=} ;; esac
 done
 cd /tmp
-read -r up0 idle < /proc/uptime
+read -r up0 _ < /proc/uptime
 case $workload in
 boot) digest=- ;;
 int | zip | fp | proc) set -- $(bench_$workload); digest=$1 ;;
 *) echo "bench: unknown workload '$workload'"; digest=unknown ;;
 esac
-read -r up1 idle < /proc/uptime
+read -r up1 _ < /proc/uptime
 echo "bench: uptime0 $up0"
 echo "bench: uptime1 $up1"
 echo "bench: digest $digest"
