@@ -6,7 +6,7 @@
 
 int codebuf_init(struct codebuf *cb, size_t size)
 {
-    *cb = (struct codebuf){ .rw = NULL, .rx = NULL, .size = size, .used = 0, .gen = 1 };
+    *cb = (struct codebuf){ .rw = NULL, .rx = NULL, .size = size, .used = 0, .released = 0, .gen = 1 };
     int fd = memfd_create("relic-jit", MFD_CLOEXEC);
     if (fd < 0)
         return -1;
@@ -36,5 +36,16 @@ void codebuf_free(struct codebuf *cb)
 void codebuf_flush(struct codebuf *cb)
 {
     cb->used = 0;
+    cb->released = 0;
     cb->gen++;
+}
+
+void codebuf_release(struct codebuf *cb)
+{
+    size_t upto = cb->used & ~(size_t)((1u << 20) - 1);
+    if (upto <= cb->released)
+        return;
+    /* on a shared mapping this unmaps the pages; the memfd keeps their bytes */
+    madvise(cb->rw + cb->released, upto - cb->released, MADV_DONTNEED);
+    cb->released = upto;
 }

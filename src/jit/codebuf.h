@@ -11,6 +11,7 @@
 struct codebuf {
     uint8_t *rw, *rx;           /* the same bytes, writable / executable */
     size_t size, used;
+    size_t released;            /* the writable view's pages below this are given back */
     unsigned gen;               /* bumped by each flush; starts at 1 */
 };
 
@@ -19,6 +20,11 @@ int codebuf_init(struct codebuf *cb, size_t size);
 void codebuf_free(struct codebuf *cb);
 /* Forgets every translation. */
 void codebuf_flush(struct codebuf *cb);
+/* Drops the writable view's pages of code made so far from the process
+ * (the bytes stay, seen through the executable view): each code page would
+ * otherwise count twice in the resident set. Writing there again (chain
+ * patching) brings a page back. Cheap to call often: it acts per MiB. */
+void codebuf_release(struct codebuf *cb);
 /* The executable address of a writable one. */
 static inline void *codebuf_exec(const struct codebuf *cb, const uint8_t *rw)
 {

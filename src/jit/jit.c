@@ -130,6 +130,7 @@ static int translate(struct jit *j, struct cpu *c, struct block *b, unsigned mod
             b->native_chain = codebuf_exec(&j->cb, start);
             b->native_key = env.key;
             j->cb.used = ((size_t)(e.p - j->cb.rw) + 15) & ~(size_t)15;
+            codebuf_release(&j->cb);
             j->stats.blocks_translated++;
             if (j->out_asm)
                 j->out_asm(j->out_asm_opaque, c->seg[S_CS].base, c->eip, b->phys, start, (size_t)(e.p - start));
