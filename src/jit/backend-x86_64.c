@@ -673,6 +673,36 @@ static void u_bt(struct bk *b, const struct uop *u)
     b->fs = FS_R15;
 }
 
+/* MUL/IMUL: CF = OF = the high half is needed, ZF SF PF from the low half,
+ * AF 0 (mul_flags). DIV: a zero divisor or a quotient that does not fit
+ * (the high half at least the divisor) takes the slow path, whose handler
+ * raises #DE; the flags stay as they were. */
+static void u_muldiv(struct bk *b, const struct uop *u)
+{
+    struct emit *e = &b->e;
+    int a = R(u->a, u->size), sz = u->size;
+    if (u->sub == 6) {
+        e_test_rr(e, sz, a, a);
+        to_stub(b, CC_E);
+        e_alu_rr(e, sz, X_CMP, RDX, a);
+        to_stub(b, CC_AE);
+        e_grp3_r(e, sz, 6, a);
+        return;                                     /* (flags: clobber() saved them if live) */
+    }
+    clobber(b, 0);
+    e_grp3_r(e, sz, u->sub, a);
+    if (!(u->live & F_ARITH)) { b->fs = FS_HOST; b->af_bad = 0; return; }
+    e_setcc(e, CC_B, SCR);
+    e_movx_rr(e, 0xb6, SCR, SCR);
+    e_test_rr(e, sz, RAX, RAX);
+    e_save_host_flags(e);
+    e_alu_ri(e, 4, X_AND, FLG, RF(F_ZF | F_SF | F_PF));
+    e_alu_rr(e, 4, X_OR, FLG, SCR);                 /* OF */
+    e_shift_ri(e, 4, X_SHL, SCR, 8);
+    e_alu_rr(e, 4, X_OR, FLG, SCR);                 /* CF */
+    b->fs = FS_R15;
+}
+
 /* (E)SP = (E)BP + imm at the stack's size (set_sp) */
 static void u_spset(struct bk *b, const struct uop *u)
 {
@@ -921,7 +951,7 @@ void jit_backend_trampolines(struct emit *e, struct jit_trampolines *t)
 
 static int can_fault(const struct uop *u)
 {
-    return u->kind == U_ADDR || u->kind == U_ADDR_SP || u->kind == U_LIMIT;
+    return u->kind == U_ADDR || u->kind == U_ADDR_SP || u->kind == U_LIMIT || (u->kind == U_MULDIV && u->sub == 6);
 }
 
 static void one(struct bk *b, const struct uop *u)
@@ -956,6 +986,7 @@ static void one(struct bk *b, const struct uop *u)
     case U_PUSH_RET: u_push_ret(b, u); break;
     case U_BT: u_bt(b, u); break;
     case U_SPSET: u_spset(b, u); break;
+    case U_MULDIV: u_muldiv(b, u); break;
     default: b->e.bad = 1; break;
     }
 }

@@ -432,6 +432,26 @@ static int l_btr_EG(struct fb *f, const struct insn *i) { return bt(f, i, 2, i->
 static int l_btc_EG(struct fb *f, const struct insn *i) { return bt(f, i, 3, i->reg); }
 static int l_btx_EI(struct fb *f, const struct insn *i) { return i->reg < 4 ? -1 : bt(f, i, i->reg - 4, -1); }
 
+/* MUL, IMUL and DIV of EDX:EAX (or DX:AX) by r/m; IDIV and byte forms
+ * stay with the handler. */
+static int muldiv(struct fb *f, const struct insn *i, int op)
+{
+    int sz = i->osz, a = i->rm;
+    if (sz == 1) return -1;
+    if (is_mem(i)) {
+        addr(f, 0, sz);
+        emit(f, U_LOAD, sz, V_T0, V_NONE);
+        a = V_T0;
+    }
+    struct uop *u = emit(f, U_MULDIV, sz, R_EAX, a);
+    u->sub = (uint8_t)op;
+    u->fl_write = op == 6 ? 0 : F_ARITH;
+    return 0;
+}
+static int l_mul_E(struct fb *f, const struct insn *i) { return muldiv(f, i, 4); }
+static int l_imul_E(struct fb *f, const struct insn *i) { return muldiv(f, i, 5); }
+static int l_div_E(struct fb *f, const struct insn *i) { return muldiv(f, i, 6); }
+
 /* ---- control transfers: the block's last instruction ---- */
 
 /* Near transfers use the code segment's size here: other forms
@@ -536,6 +556,7 @@ static const struct { exec_fn exec; lower_fn *lower; } lowerings[] = {
     { ex_shift_E1, l_shift_E1 }, { ex_shift_EI, l_shift_EI }, { ex_shift_ECL, l_shift_ECL },
     { ex_setcc, l_setcc }, { ex_cmovcc, l_cmovcc },
     { ex_clc, l_clc }, { ex_stc, l_stc }, { ex_cmc, l_cmc }, { ex_cld, l_cld }, { ex_std, l_std },
+    { ex_mul_E, l_mul_E }, { ex_imul_E, l_imul_E }, { ex_div_E, l_div_E },
     { ex_leave, l_leave }, { ex_bt_EG, l_bt_EG }, { ex_bts_EG, l_bts_EG }, { ex_btr_EG, l_btr_EG },
     { ex_btc_EG, l_btc_EG }, { ex_btx_EI, l_btx_EI },
     { ex_push_r, l_push_r }, { ex_push_I, l_push_I }, { ex_push_E, l_push_E }, { ex_pop_r, l_pop_r },

@@ -12,6 +12,8 @@ static int needs_all_flags(const struct uop *u)
     switch (u->kind) {
     case U_ADDR: case U_ADDR_SP: case U_LIMIT: case U_HELPER:
         return 1;
+    case U_MULDIV:
+        return u->sub == 6;                 /* DIV may raise #DE */
     default:
         return 0;
     }
