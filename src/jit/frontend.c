@@ -604,7 +604,7 @@ int ir_build(struct ir *ir, const struct block *b, unsigned mode)
             helper(&f, i);
             if (ir->u[ir->n - 1].sub) { k++; break; }    /* the block ends after it */
         }
-        if (ir->u[ir->n - 1].kind >= U_JCC && ir->u[ir->n - 1].kind <= U_JMPIND) { k++; break; }
+        if (ir->n > start && ir->u[ir->n - 1].kind >= U_JCC && ir->u[ir->n - 1].kind <= U_JMPIND) { k++; break; }
     }
     ir->insn_off[k] = off;
     ir->n_insns = k;
