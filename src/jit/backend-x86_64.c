@@ -987,6 +987,10 @@ static void one(struct bk *b, const struct uop *u)
     case U_BT: u_bt(b, u); break;
     case U_SPSET: u_spset(b, u); break;
     case U_MULDIV: u_muldiv(b, u); break;
+    case U_BSWAP:                                   /* (no flags) */
+        e_pfx(&b->e, 4, 0, 0, R(u->d, 4), 0);
+        e_byte(&b->e, 0x0f); e_byte(&b->e, (uint8_t)(0xc8 + (R(u->d, 4) & 7)));
+        break;
     default: b->e.bad = 1; break;
     }
 }

@@ -448,6 +448,12 @@ static int muldiv(struct fb *f, const struct insn *i, int op)
     u->fl_write = op == 6 ? 0 : F_ARITH;
     return 0;
 }
+static int l_bswap(struct fb *f, const struct insn *i)
+{
+    if (i->osz != 4) return -1;             /* P6 clears a 16-bit operand: the handler */
+    emit(f, U_BSWAP, 4, i->b1 & 7, V_NONE);
+    return 0;
+}
 static int l_mul_E(struct fb *f, const struct insn *i) { return muldiv(f, i, 4); }
 static int l_imul_E(struct fb *f, const struct insn *i) { return muldiv(f, i, 5); }
 static int l_div_E(struct fb *f, const struct insn *i) { return muldiv(f, i, 6); }
@@ -556,7 +562,7 @@ static const struct { exec_fn exec; lower_fn *lower; } lowerings[] = {
     { ex_shift_E1, l_shift_E1 }, { ex_shift_EI, l_shift_EI }, { ex_shift_ECL, l_shift_ECL },
     { ex_setcc, l_setcc }, { ex_cmovcc, l_cmovcc },
     { ex_clc, l_clc }, { ex_stc, l_stc }, { ex_cmc, l_cmc }, { ex_cld, l_cld }, { ex_std, l_std },
-    { ex_mul_E, l_mul_E }, { ex_imul_E, l_imul_E }, { ex_div_E, l_div_E },
+    { ex_bswap, l_bswap }, { ex_mul_E, l_mul_E }, { ex_imul_E, l_imul_E }, { ex_div_E, l_div_E },
     { ex_leave, l_leave }, { ex_bt_EG, l_bt_EG }, { ex_bts_EG, l_bts_EG }, { ex_btr_EG, l_btr_EG },
     { ex_btc_EG, l_btc_EG }, { ex_btx_EI, l_btx_EI },
     { ex_push_r, l_push_r }, { ex_push_I, l_push_I }, { ex_push_E, l_push_E }, { ex_pop_r, l_pop_r },

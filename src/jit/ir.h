@@ -58,6 +58,7 @@ enum uop_kind {
     U_PUSH_RET, /* a = EIP of the next instruction, as a value (for CALL) into d */
     U_BT,       /* CF = bit a (register or imm, masked to the size) of d; sub 0 BT, 1 BTS, 2 BTR, 3 BTC */
     U_SPSET,    /* (E)SP = (E)BP + imm, at the stack's size (LEAVE) */
+    U_BSWAP,    /* d = d with its bytes reversed (4 bytes) */
     U_MULDIV,   /* (E)DX:(E)AX op= a (2 or 4 bytes); sub 4 MUL, 5 IMUL, 6 DIV (checked: a fault path) */
 };
 

@@ -329,7 +329,7 @@ static void gen_misc(struct prog *p)
     switch (pick(11)) {
     case 9: put(p, 0x0f); put(p, 0xaf); put(p, modrm_rr(gpr(), gpr())); break;                 /* IMUL r, r */
     case 10:
-        switch (pick(7)) {
+        switch (pick(8)) {
         case 0: case 1: put(p, 0x0f); put(p, (uint8_t)(0xb6 + pick(2) + 8 * pick(2))); put(p, modrm_rr(gpr(), (int)pick(8))); break;
         case 2:                                                      /* BT/BTS/BTR/BTC r, r (16 or 32 bits) */
             if (pick(3) == 0) put(p, 0x66);
@@ -341,6 +341,7 @@ static void gen_misc(struct prog *p)
             if (pick(2)) put(p, modrm_rr(4 + (int)pick(4), gpr())); else mem_store(p, 4 + (int)pick(4));
             put(p, (uint8_t)pick(256));
             break;
+        case 6: put(p, 0x0f); put(p, (uint8_t)(0xc8 + gpr())); break;   /* BSWAP */
         case 4:                                                      /* MUL/IMUL r (16 or 32 bits) */
             if (pick(3) == 0) put(p, 0x66);
             put(p, 0xf7); put(p, modrm_rr(4 + (int)pick(2), (int)pick(8)));
