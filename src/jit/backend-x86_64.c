@@ -703,6 +703,56 @@ static void u_muldiv(struct bk *b, const struct uop *u)
     b->fs = FS_R15;
 }
 
+/* SHLD/SHRD (32 bits, count 1..31): result, CF, SF, ZF, PF from the host;
+ * AF 0 and OF = the sign changed, as the interpreter's shxd defines them
+ * for every count. A CL count of 0 changes nothing. */
+static void u_shxd(struct bk *b, const struct uop *u)
+{
+    struct emit *e = &b->e;
+    int d = R(u->d, 4), a = R(u->a, 4);
+    uint8_t *skip = NULL;
+    if (u->cc) flags_to_r15(b);                     /* kept by a zero count */
+    clobber(b, 0);
+    if (u->cc) {
+        e_test_ri(e, 1, RCX, 31);
+        skip = e_jcc32(e, CC_E);
+    }
+    e_mov_rr(e, 4, R10, d);                         /* the old sign, for OF */
+    e_pfx(e, 4, a, 0, d, 0);
+    e_byte(e, 0x0f); e_byte(e, (uint8_t)((u->sub ? 0xa4 : 0xac) + u->cc)); e_modrm_rr(e, a, d);
+    if (!u->cc) e_byte(e, (uint8_t)u->imm);
+    e_save_host_flags(e);
+    e_alu_ri(e, 4, X_AND, FLG, RF(F_CF | F_PF | F_ZF | F_SF));
+    e_alu_rr(e, 4, X_XOR, R10, d);
+    e_shift_ri(e, 4, X_SHR, R10, 31);
+    e_alu_rr(e, 4, X_OR, FLG, R10);                 /* OF */
+    if (skip) e_patch_here(e, skip);
+    b->fs = FS_R15;
+    b->af_bad = 0;
+}
+
+/* BSF/BSR as bitscan() in ops_alu.c: a zero source sets ZF alone and keeps
+ * the destination; else the index, with PF from it and the rest 0. */
+static void u_bitscan(struct bk *b, const struct uop *u)
+{
+    struct emit *e = &b->e;
+    int d = R(u->d, u->size), a = R(u->a, u->size);
+    clobber(b, 0);
+    e_test_rr(e, u->size, a, a);
+    uint8_t *zero = e_jcc32(e, CC_E);
+    e_pfx(e, u->size, d, 0, a, 0);
+    e_byte(e, 0x0f); e_byte(e, u->sub ? 0xbd : 0xbc); e_modrm_rr(e, d, a);
+    e_test_ri(e, 4, d, 0xff);                       /* PF of the index (below 32) */
+    e_save_host_flags(e);
+    e_alu_ri(e, 4, X_AND, FLG, RF(F_PF));
+    uint8_t *done = e_jmp32(e);
+    e_patch_here(e, zero);
+    e_mov_ri(e, 4, FLG, RF(F_ZF));
+    e_patch_here(e, done);
+    b->fs = FS_R15;
+    b->af_bad = 0;
+}
+
 /* (E)SP = (E)BP + imm at the stack's size (set_sp) */
 static void u_spset(struct bk *b, const struct uop *u)
 {
@@ -987,6 +1037,8 @@ static void one(struct bk *b, const struct uop *u)
     case U_BT: u_bt(b, u); break;
     case U_SPSET: u_spset(b, u); break;
     case U_MULDIV: u_muldiv(b, u); break;
+    case U_SHXD: u_shxd(b, u); break;
+    case U_BITSCAN: u_bitscan(b, u); break;
     case U_BSWAP:                                   /* (no flags) */
         e_pfx(&b->e, 4, 0, 0, R(u->d, 4), 0);
         e_byte(&b->e, 0x0f); e_byte(&b->e, (uint8_t)(0xc8 + (R(u->d, 4) & 7)));

@@ -448,6 +448,53 @@ static int muldiv(struct fb *f, const struct insn *i, int op)
     u->fl_write = op == 6 ? 0 : F_ARITH;
     return 0;
 }
+/* SHLD/SHRD r/m32, r32, imm8 or CL (CL only on a register: a count of 0
+ * reads memory without writing it) */
+static int shxd(struct fb *f, const struct insn *i, int left, int by_cl)
+{
+    if (i->osz != 4 || (by_cl && is_mem(i))) return -1;
+    unsigned cnt = by_cl ? 0 : i->imm & 31;
+    if (!by_cl && !cnt) {
+        if (is_mem(i)) addr(f, 0, 4);
+        return 0;
+    }
+    int d = i->rm;
+    if (is_mem(i)) {
+        addr(f, 1, 4);
+        emit(f, U_LOAD, 4, V_T0, V_NONE);
+        d = V_T0;
+    }
+    struct uop *u = emit_imm(f, U_SHXD, 4, d, cnt);
+    u->a = (int8_t)i->reg;
+    u->sub = (uint8_t)left;
+    u->cc = (uint8_t)by_cl;
+    u->fl_write = by_cl ? 0 : F_ARITH;
+    if (d == V_T0) emit(f, U_STORE, 4, V_NONE, V_T0)->flags |= U_AFTER_RMW;
+    return 0;
+}
+static int l_shld_I(struct fb *f, const struct insn *i) { return shxd(f, i, 1, 0); }
+static int l_shld_CL(struct fb *f, const struct insn *i) { return shxd(f, i, 1, 1); }
+static int l_shrd_I(struct fb *f, const struct insn *i) { return shxd(f, i, 0, 0); }
+static int l_shrd_CL(struct fb *f, const struct insn *i) { return shxd(f, i, 0, 1); }
+
+/* BSF/BSR r, r/m at 16 or 32 bits */
+static int bitscan(struct fb *f, const struct insn *i, int rev)
+{
+    int a = i->rm;
+    if (i->osz == 1) return -1;
+    if (is_mem(i)) {
+        addr(f, 0, i->osz);
+        emit(f, U_LOAD, i->osz, V_T0, V_NONE);
+        a = V_T0;
+    }
+    struct uop *u = emit(f, U_BITSCAN, i->osz, i->reg, a);
+    u->sub = (uint8_t)rev;
+    u->fl_write = F_ARITH;
+    return 0;
+}
+static int l_bsf(struct fb *f, const struct insn *i) { return bitscan(f, i, 0); }
+static int l_bsr(struct fb *f, const struct insn *i) { return bitscan(f, i, 1); }
+
 static int l_bswap(struct fb *f, const struct insn *i)
 {
     if (i->osz != 4) return -1;             /* P6 clears a 16-bit operand: the handler */
@@ -562,7 +609,8 @@ static const struct { exec_fn exec; lower_fn *lower; } lowerings[] = {
     { ex_shift_E1, l_shift_E1 }, { ex_shift_EI, l_shift_EI }, { ex_shift_ECL, l_shift_ECL },
     { ex_setcc, l_setcc }, { ex_cmovcc, l_cmovcc },
     { ex_clc, l_clc }, { ex_stc, l_stc }, { ex_cmc, l_cmc }, { ex_cld, l_cld }, { ex_std, l_std },
-    { ex_bswap, l_bswap }, { ex_mul_E, l_mul_E }, { ex_imul_E, l_imul_E }, { ex_div_E, l_div_E },
+    { ex_bswap, l_bswap }, { ex_shld_I, l_shld_I }, { ex_shld_CL, l_shld_CL }, { ex_shrd_I, l_shrd_I },
+    { ex_shrd_CL, l_shrd_CL }, { ex_bsf, l_bsf }, { ex_bsr, l_bsr }, { ex_mul_E, l_mul_E }, { ex_imul_E, l_imul_E }, { ex_div_E, l_div_E },
     { ex_leave, l_leave }, { ex_bt_EG, l_bt_EG }, { ex_bts_EG, l_bts_EG }, { ex_btr_EG, l_btr_EG },
     { ex_btc_EG, l_btc_EG }, { ex_btx_EI, l_btx_EI },
     { ex_push_r, l_push_r }, { ex_push_I, l_push_I }, { ex_push_E, l_push_E }, { ex_pop_r, l_pop_r },

@@ -59,6 +59,8 @@ enum uop_kind {
     U_BT,       /* CF = bit a (register or imm, masked to the size) of d; sub 0 BT, 1 BTS, 2 BTR, 3 BTC */
     U_SPSET,    /* (E)SP = (E)BP + imm, at the stack's size (LEAVE) */
     U_BSWAP,    /* d = d with its bytes reversed (4 bytes) */
+    U_SHXD,     /* SHLD (sub 1) / SHRD (sub 0) d, a by imm or (a2 == R_ECX) CL, 4 bytes */
+    U_BITSCAN,  /* BSF (sub 0) / BSR (sub 1): d = index of a's lowest/highest set bit */
     U_MULDIV,   /* (E)DX:(E)AX op= a (2 or 4 bytes); sub 4 MUL, 5 IMUL, 6 DIV (checked: a fault path) */
 };
 
@@ -74,7 +76,7 @@ enum {                  /* uop.flags */
 struct uop {
     uint8_t kind, sub, size, flags;
     int8_t d, a;
-    uint8_t cc;
+    uint8_t cc;                   /* condition; U_SHXD: 1 for a CL count */
     uint8_t insn;       /* index of the guest instruction in the block */
     uint32_t imm;
     uint16_t fl_read, fl_write;   /* arithmetic flags read / always written */

@@ -341,7 +341,24 @@ static void gen_misc(struct prog *p)
             if (pick(2)) put(p, modrm_rr(4 + (int)pick(4), gpr())); else mem_store(p, 4 + (int)pick(4));
             put(p, (uint8_t)pick(256));
             break;
-        case 6: put(p, 0x0f); put(p, (uint8_t)(0xc8 + gpr())); break;   /* BSWAP */
+        case 6:
+            switch (pick(4)) {
+            case 0: put(p, 0x0f); put(p, (uint8_t)(0xc8 + gpr())); break;                      /* BSWAP */
+            case 1:                                                  /* SHLD/SHRD r, r, imm8 or [m], r, imm8 */
+                put(p, 0x0f); put(p, pick(2) ? 0xa4 : 0xac);
+                if (pick(3)) put(p, modrm_rr((int)pick(8), gpr())); else mem_store(p, (int)pick(8));
+                put(p, (uint8_t)pick(40));
+                break;
+            case 2:                                                  /* SHLD/SHRD r, r, CL */
+                if (keep_ecx) break;
+                put(p, 0x0f); put(p, pick(2) ? 0xa5 : 0xad); put(p, modrm_rr((int)pick(8), gpr()));
+                break;
+            default:                                                 /* BSF/BSR r, r (16 or 32 bits) */
+                if (pick(3) == 0) put(p, 0x66);
+                put(p, 0x0f); put(p, pick(2) ? 0xbc : 0xbd); put(p, modrm_rr(gpr(), (int)pick(8)));
+                break;
+            }
+            break;
         case 4:                                                      /* MUL/IMUL r (16 or 32 bits) */
             if (pick(3) == 0) put(p, 0x66);
             put(p, 0xf7); put(p, modrm_rr(4 + (int)pick(2), (int)pick(8)));
