@@ -201,6 +201,10 @@ enum cpu_exit cpu_run(struct cpu *c, int32_t budget)
         /* a fault: the instruction left no trace; deliver the exception */
         c->eip = c->insn_eip;
         c->reg[R_ESP] = c->insn_esp;
+        /* a translated block charged for instructions the fault leaves unrun */
+        c->budget += (int32_t)c->jit_uncharged;
+        c->icount -= c->jit_uncharged;
+        c->jit_uncharged = 0;
         c->budget--;
         deliver_fault(c);
     }

@@ -146,6 +146,7 @@ struct cpu {
     uint32_t chain_eip;
     unsigned chain_gen;
     uint64_t engine_counts[4];  /* counters the engine's generated code increments */
+    uint32_t jit_uncharged;   /* translator: instructions charged but not run, if a handler faults now */
     uint32_t resume_insn;     /* translator: the interpreter runs the rest of cur_block from here (0: none) */
     /* tracing (-d): NULL when off */
     void (*trace_insn)(void *opaque, struct cpu *cpu);

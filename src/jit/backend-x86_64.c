@@ -918,8 +918,40 @@ static void u_jmpind(struct bk *b, const struct uop *u)
     e_jmp_m(e, M(SCR, BLK(native_chain)));
 }
 
+/* A light helper (U_LIGHT): the guest registers are stored (a fault and
+ * the handler's address computation read them), the budget stays charged
+ * (cpu_run gives back jit_uncharged if the handler faults), and only the
+ * host registers a C call clobbers are reloaded. */
+static void light_call(struct bk *b, const struct uop *u)
+{
+    struct emit *e = &b->e;
+    int k = u->insn, n = b->ir->n_insns;
+    const struct insn *i = &b->ir->b->insn[k];
+    flags_to_mem(b);
+    if (b->env->helper_counter) {
+        e_mov64_ri(e, R9, (uint64_t)(uintptr_t)b->env->helper_counter(b->env->opaque, i));
+        e_alu_mi(e, 8, X_ADD, M(R9, 0), 1);
+    }
+    e_mov64_ri(e, R9, (uint64_t)(uintptr_t)i);
+    e_mov_ri(e, 4, R10, b->ir->insn_off[k] - (uint32_t)b->eip_off);
+    e_mov_ri(e, 4, R11, (uint32_t)(n - k));
+    e_byte(e, 0xe8); e_u32(e, 0);
+    e_patch(e, e->p, code16(b) ? b->env->light16 : b->env->light32);
+    b->fs &= ~FS_HOST;
+    b->eip_off = (int)b->ir->insn_off[k + 1];
+    if (k + 1 >= n) return;
+    /* it wrote into code: leave, giving back what the rest was charged */
+    e_alu_mi(e, 1, X_CMP, CPU(stop_block), 0);
+    uint8_t *go_on = e_jcc32(e, CC_E);
+    e_alu_mi(e, 4, X_ADD, CPU(budget), (uint32_t)(n - k - 1));
+    e_alu_mi(e, 8, X_SUB, CPU(icount), (uint32_t)(n - k - 1));
+    jmp_abs(e, b->env->exit_mem);
+    e_patch_here(e, go_on);
+}
+
 static void u_helper(struct bk *b, const struct uop *u)
 {
+    if ((u->flags & U_LIGHT) && !u->sub) { light_call(b, u); return; }
     flags_to_mem(b);
     helper_call(b, u->insn);
     if (!u->sub) return;
@@ -987,6 +1019,29 @@ void jit_backend_trampolines(struct emit *e, struct jit_trampolines *t)
     e_load(e, 4, R10, CPU(eip));
     e_store(e, 4, CPU(chain_eip), R10);
     e_jmp_to(e, t->exit_r15);
+
+    /* the light form: the same, without giving back and recharging the
+     * budget; only the registers a C call clobbers come back */
+    for (int w = 4; w >= 2; w -= 2) {
+        if (w == 4) t->light32 = e->p; else t->light16 = e->p;
+        store_regs(e);
+        if (w == 4) e_alu_mr(e, 4, X_ADD, CPU(eip), R10);
+        else e_alu_mr(e, 2, X_ADD, CPU(eip), R10);
+        e_load(e, 4, RAX, CPU(eip));
+        e_store(e, 4, CPU(insn_eip), RAX);
+        e_store(e, 4, CPU(insn_esp), hreg[R_ESP]);
+        e_store(e, 4, CPU(jit_uncharged), R11);
+        e_mov_rr(e, 8, RDI, RBP);
+        e_mov_rr(e, 8, RSI, R9);
+        e_alu_ri(e, 8, X_SUB, RSP, 8);
+        e_pfx(e, 4, 0, 0, R9, 0); e_byte(e, 0xff);     /* call [r9 + exec] */
+        e_modrm_m(e, 2, M(R9, (int32_t)offsetof(struct insn, exec)));
+        e_alu_ri(e, 8, X_ADD, RSP, 8);
+        e_store_imm(e, 4, CPU(jit_uncharged), 0);
+        static const int clobbered[5] = { R_EAX, R_ECX, R_EDX, R_ESI, R_EDI };
+        for (int r = 0; r < 5; r++) e_load(e, 4, hreg[clobbered[r]], M(RBP, OFF(reg) + 4 * clobbered[r]));
+        e_ret(e);
+    }
 
     t->materialise = e->p;                          /* called: keeps every register but the host flags */
     static const int volatile_regs[9] = { RAX, RCX, RDX, RSI, RDI, R8, R9, R10, R11 };

@@ -34,6 +34,7 @@ struct jit_env {
     const uint8_t *materialise;     /* call: lazy flags -> eflags, preserving every register */
     const uint8_t *helper32, *helper16;   /* call: an instruction's handler (see the backend) */
     const uint8_t *r15_to_mem;      /* call: flags in r15 -> the CPU state */
+    const uint8_t *light32, *light16;     /* call: an x87 handler, without the budget round trip */
     const uint8_t *fill_exit;       /* jump: leave, asking for the chain slot in r9 */
     /* counting (NULL when off) */
     uint64_t *(*helper_counter)(void *opaque, const struct insn *i);
@@ -45,7 +46,7 @@ _Static_assert(sizeof(struct jc_entry) == 16, "jump cache entries are 16 bytes")
 struct jit_trampolines {
     const uint8_t *enter;           /* void enter(struct cpu *, const void *code): from C into a block */
     const uint8_t *exit_r15, *exit_mem, *materialise;   /* see struct jit_env */
-    const uint8_t *helper32, *helper16, *r15_to_mem, *fill_exit;
+    const uint8_t *helper32, *helper16, *r15_to_mem, *fill_exit, *light32, *light16;
 };
 void jit_backend_trampolines(struct emit *e, struct jit_trampolines *t);
 

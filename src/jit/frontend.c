@@ -625,6 +625,17 @@ static lower_fn *lowering_of(exec_fn exec)
     return NULL;
 }
 
+/* x87 instructions that touch no general register and no EFLAGS bit (all
+ * but FNSTSW AX, FCOMI and FCMOVcc) need no budget, count or register
+ * reload around their handler. */
+static int x87_light(const struct insn *i)
+{
+    const struct opinfo *op = i->op;
+    int x87 = (op >= &x87_mem[0][0] && op < &x87_mem[0][0] + 8 * 8)
+           || (op >= &x87_reg[0][0] && op < &x87_reg[0][0] + 8 * 64);
+    return x87 && !op->fl_read && !op->fl_write && op != &x87_reg[7][0x20];
+}
+
 /* Instructions run by their handler: the helper micro-op. The block ends
  * after one that may change what the translation assumed (a segment, the
  * mode, EIP): the table's OP_END rows, and LDS/LES/LSS/LFS/LGS. */
@@ -634,6 +645,7 @@ static void helper(struct fb *f, const struct insn *i)
     u->fl_read = F_ARITH;
     u->sub = (i->op->form & OP_END) || i->exec == ex_lxs;
     u->fl_write = 0;
+    u->flags = x87_light(i) ? U_LIGHT : 0;
 }
 
 int ir_build(struct ir *ir, const struct block *b, unsigned mode)

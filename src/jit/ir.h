@@ -71,6 +71,7 @@ enum {                  /* uop.flags */
     U_AFTER_RMW = 2,    /* store: follows such a load */
     U_WRITE = 4,        /* address: checked for writing */
     U_FROM_BP = 8,      /* U_ADDR_SP: from (E)BP instead of (E)SP (LEAVE) */
+    U_LIGHT = 16,       /* U_HELPER: the handler touches no GPR, flag, budget or EIP but its own (x87) */
 };
 
 struct uop {

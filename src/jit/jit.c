@@ -24,7 +24,7 @@ struct jit {
     unsigned block_flushes;     /* cpu->block_flushes the code was made under */
     void (*enter)(struct cpu *c, const void *code);
     const uint8_t *exit_r15, *exit_mem, *materialise;   /* writable-mapping addresses */
-    const uint8_t *helper32, *helper16, *r15_to_mem, *fill_exit;
+    const uint8_t *helper32, *helper16, *r15_to_mem, *fill_exit, *light32, *light16;
     struct jc_entry jc[JC_SIZE];
     struct ir ir;
     struct jit_stats stats;
@@ -61,6 +61,8 @@ static void make_trampolines(struct jit *j)
     j->helper16 = t.helper16;
     j->r15_to_mem = t.r15_to_mem;
     j->fill_exit = t.fill_exit;
+    j->light32 = t.light32;
+    j->light16 = t.light16;
     j->cb.used = ((size_t)(e.p - j->cb.rw) + 15) & ~(size_t)15;
     void *x = codebuf_exec(&j->cb, t.enter);
     memcpy(&j->enter, &x, sizeof x);
@@ -120,6 +122,7 @@ static int translate(struct jit *j, struct cpu *c, struct block *b, unsigned mod
             .exit_r15 = j->exit_r15, .exit_mem = j->exit_mem, .materialise = j->materialise,
             .helper32 = j->helper32, .helper16 = j->helper16,
             .r15_to_mem = j->r15_to_mem, .fill_exit = j->fill_exit,
+            .light32 = j->light32, .light16 = j->light16,
             .helper_counter = helper_counter, .opaque = j,
         };
         uint8_t *at = j->cb.rw + j->cb.used;

@@ -132,7 +132,9 @@ static void gen_faults(struct prog *p)
     switch (pick(cpl ? 6 : 3)) {
     case 0: faulting(p, (const uint8_t[]){ 0xf7, (uint8_t)(0xf0 | pick(2) << 3 | gpr()) }, 2); break;  /* DIV/IDIV */
     case 1: faulting(p, (const uint8_t[]){ 0x0f, 0x0b }, 2); break;                               /* UD2 */
-    case 2: faulting(p, (const uint8_t[]){ 0xf7, 0x35, 0, 0, 0, 0 }, 6);                         /* DIV [m] */
+    case 2:
+        if (pick(2)) faulting(p, (const uint8_t[]){ 0xf7, 0x35, 0, 0, 0, 0 }, 6);               /* DIV [m] */
+        else faulting(p, (const uint8_t[]){ 0xd9, 0x3d, 0, 0, 0, 0 }, 6);   /* FNSTCW [m]: an x87 handler that page-faults */
         memcpy(&p->b[p->len - 4], &(uint32_t){ some_data() }, 4);
         break;
     case 3: faulting(p, (const uint8_t[]){ pick(2) ? 0xfa : 0xf4 }, 1); break;                    /* CLI, HLT */
