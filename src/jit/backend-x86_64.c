@@ -109,7 +109,7 @@ struct bk {
     struct stub stubs[MAX_STUBS];
     int nstubs;
     struct stub *cur;               /* the current instruction's stub, if any */
-    struct { uint8_t *ref; int word; } slot_refs[MAX_EXITS][4];   /* rip-relative uses, word: byte offset in the slot */
+    uint8_t *slot_refs[MAX_EXITS][2];   /* rip-relative uses of each chain slot */
     int nslot_refs[MAX_EXITS];
     int nslots;
     uint8_t *entry;                 /* the block's own entry: a loop to it needs no slot */
@@ -260,6 +260,23 @@ static void resume_in_interp(struct bk *b, int k)
     jmp_abs(&b->e, b->env->exit_mem);
 }
 
+/* Calls instruction k's handler through one of the shared trampolines
+ * (handler_trampoline), counting the call by mnemonic when asked to. */
+static void call_handler(struct bk *b, int k, const uint8_t *trampoline)
+{
+    struct emit *e = &b->e;
+    const struct insn *i = &b->ir->b->insn[k];
+    if (b->env->helper_counter) {               /* -d jit: calls by mnemonic */
+        e_mov64_ri(e, R9, (uint64_t)(uintptr_t)b->env->helper_counter(b->env->opaque, i));
+        e_alu_mi(e, 8, X_ADD, M(R9, 0), 1);
+    }
+    e_mov64_ri(e, R9, (uint64_t)(uintptr_t)i);
+    e_mov_ri(e, 4, R10, b->ir->insn_off[k] - (uint32_t)b->eip_off);
+    e_mov_ri(e, 4, R11, (uint32_t)(b->ir->n_insns - k));
+    e_byte(e, 0xe8); e_u32(e, 0);
+    e_patch(e, e->p, trampoline);
+}
+
 /* Runs instruction k's handler as the interpreter's loop would, with the
  * flags already in the CPU state; afterwards the flags are there (maybe
  * lazy) and EIP is the handler's. Returns with the guest registers
@@ -267,17 +284,8 @@ static void resume_in_interp(struct bk *b, int k)
 static void helper_call(struct bk *b, int k)
 {
     struct emit *e = &b->e;
-    const struct insn *i = &b->ir->b->insn[k];
     int n = b->ir->n_insns;
-    if (b->env->helper_counter) {               /* -d jit: calls by mnemonic */
-        e_mov64_ri(e, R9, (uint64_t)(uintptr_t)b->env->helper_counter(b->env->opaque, i));
-        e_alu_mi(e, 8, X_ADD, M(R9, 0), 1);
-    }
-    e_mov64_ri(e, R9, (uint64_t)(uintptr_t)i);
-    e_mov_ri(e, 4, R10, b->ir->insn_off[k] - (uint32_t)b->eip_off);
-    e_mov_ri(e, 4, R11, (uint32_t)(n - k));
-    e_byte(e, 0xe8); e_u32(e, 0);
-    e_patch(e, e->p, code16(b) ? b->env->helper16 : b->env->helper32);
+    call_handler(b, k, code16(b) ? b->env->helper16 : b->env->helper32);
     b->fs = 0;
     b->eip_off = (int)b->ir->insn_off[k + 1];
     if (k + 1 >= n) return;
@@ -551,6 +559,22 @@ static void u_shift(struct bk *b, const struct uop *u)
     b->af_bad = 0;
 }
 
+/* After a host MUL/IMUL: r15 = CF = OF = the host's CF (the product needs
+ * the high half), ZF SF PF from the low half in `low`, AF 0 (mul_flags). */
+static void mul_flags(struct bk *b, int size, int low)
+{
+    struct emit *e = &b->e;
+    e_setcc(e, CC_B, SCR);
+    e_movx_rr(e, 0xb6, SCR, SCR);
+    e_test_rr(e, size, low, low);
+    e_save_host_flags(e);
+    e_alu_ri(e, 4, X_AND, FLG, RF(F_ZF | F_SF | F_PF));
+    e_alu_rr(e, 4, X_OR, FLG, SCR);                 /* OF */
+    e_shift_ri(e, 4, X_SHL, SCR, 8);
+    e_alu_rr(e, 4, X_OR, FLG, SCR);                 /* CF */
+    b->fs = FS_R15;
+}
+
 /* IMUL r, r/m: CF = OF = the product does not fit; ZF, SF, PF from the low
  * half; AF 0 (the interpreter's mul_flags). */
 static void u_imul(struct bk *b, const struct uop *u)
@@ -560,15 +584,7 @@ static void u_imul(struct bk *b, const struct uop *u)
     clobber(b, 0);
     e_imul_rr(e, u->size, d, R(u->a, u->size));
     if (!(u->live & F_ARITH)) { b->fs = FS_HOST; b->af_bad = 0; return; }
-    e_setcc(e, CC_B, SCR);
-    e_movx_rr(e, 0xb6, SCR, SCR);
-    e_test_rr(e, u->size, d, d);
-    e_save_host_flags(e);
-    e_alu_ri(e, 4, X_AND, FLG, RF(F_ZF | F_SF | F_PF));
-    e_alu_rr(e, 4, X_OR, FLG, SCR);                 /* OF */
-    e_shift_ri(e, 4, X_SHL, SCR, 8);
-    e_alu_rr(e, 4, X_OR, FLG, SCR);                 /* CF */
-    b->fs = FS_R15;
+    mul_flags(b, u->size, d);
 }
 
 static void u_lea(struct bk *b, const struct uop *u)
@@ -692,15 +708,7 @@ static void u_muldiv(struct bk *b, const struct uop *u)
     clobber(b, 0);
     e_grp3_r(e, sz, u->sub, a);
     if (!(u->live & F_ARITH)) { b->fs = FS_HOST; b->af_bad = 0; return; }
-    e_setcc(e, CC_B, SCR);
-    e_movx_rr(e, 0xb6, SCR, SCR);
-    e_test_rr(e, sz, RAX, RAX);
-    e_save_host_flags(e);
-    e_alu_ri(e, 4, X_AND, FLG, RF(F_ZF | F_SF | F_PF));
-    e_alu_rr(e, 4, X_OR, FLG, SCR);                 /* OF */
-    e_shift_ri(e, 4, X_SHL, SCR, 8);
-    e_alu_rr(e, 4, X_OR, FLG, SCR);                 /* CF */
-    b->fs = FS_R15;
+    mul_flags(b, sz, RAX);
 }
 
 /* SHLD/SHRD (32 bits, count 1..31): result, CF, SF, ZF, PF from the host;
@@ -792,10 +800,10 @@ static void mapped_to_block(struct bk *b)
     jcc_abs(e, CC_NE, b->env->exit_r15);
 }
 
-static void slot_ref(struct bk *b, int s, uint8_t *ref, int word)
+static void slot_ref(struct bk *b, int s, uint8_t *ref)
 {
-    b->slot_refs[s][b->nslot_refs[s]].ref = ref;
-    b->slot_refs[s][b->nslot_refs[s]++].word = word;
+    if (b->nslot_refs[s] < 2) b->slot_refs[s][b->nslot_refs[s]++] = ref;
+    else b->e.bad = 1;
 }
 
 /* Leaves the block for EIP = block start + target: straight into the next
@@ -836,7 +844,7 @@ static void exit_direct(struct bk *b, int32_t target)
     }
     int s = b->nslots++;
     b->nslot_refs[s] = 0;
-    slot_ref(b, s, e_load_rip(e, SCR), 0);
+    slot_ref(b, s, e_load_rip(e, SCR));
     e_test_rr(e, 8, SCR, SCR);
     uint8_t *fill = e_jcc32(e, CC_E);
     e_alu_mi(e, 4, X_CMP, M(SCR, BLK(native_key)), b->env->key);
@@ -851,7 +859,7 @@ static void exit_direct(struct bk *b, int32_t target)
     e_alu_mi(e, 8, X_ADD, CPU(engine_counts), 1);                  /* chained exits */
     e_jmp_m(e, M(SCR, BLK(native_chain)));
     e_patch_here(e, fill);
-    slot_ref(b, s, e_lea_rip(e, SCR), 0);
+    slot_ref(b, s, e_lea_rip(e, SCR));
     jmp_abs(e, b->env->fill_exit);
 }
 
@@ -926,17 +934,8 @@ static void light_call(struct bk *b, const struct uop *u)
 {
     struct emit *e = &b->e;
     int k = u->insn, n = b->ir->n_insns;
-    const struct insn *i = &b->ir->b->insn[k];
     flags_to_mem(b);
-    if (b->env->helper_counter) {
-        e_mov64_ri(e, R9, (uint64_t)(uintptr_t)b->env->helper_counter(b->env->opaque, i));
-        e_alu_mi(e, 8, X_ADD, M(R9, 0), 1);
-    }
-    e_mov64_ri(e, R9, (uint64_t)(uintptr_t)i);
-    e_mov_ri(e, 4, R10, b->ir->insn_off[k] - (uint32_t)b->eip_off);
-    e_mov_ri(e, 4, R11, (uint32_t)(n - k));
-    e_byte(e, 0xe8); e_u32(e, 0);
-    e_patch(e, e->p, code16(b) ? b->env->light16 : b->env->light32);
+    call_handler(b, k, code16(b) ? b->env->light16 : b->env->light32);
     b->fs &= ~FS_HOST;
     b->eip_off = (int)b->ir->insn_off[k + 1];
     if (k + 1 >= n) return;
@@ -962,6 +961,46 @@ static void u_helper(struct bk *b, const struct uop *u)
 
 /* ---- shared code ---- */
 
+/* Called with r9 = the instruction, r10 = its EIP offset from EIP now, r11 =
+ * the instructions charged for but not run (this one included): runs its
+ * handler as the interpreter's loop would and returns with the guest
+ * registers reloaded and r9 = the budget left. The light form (x87) leaves
+ * the budget charged, records r11 in jit_uncharged for a fault to give
+ * back, and reloads only the registers a C call clobbers. w: the code
+ * size (EIP wraps at 64 KiB in 16-bit code). */
+static void handler_trampoline(struct emit *e, int w, int light)
+{
+    static const int clobbered[5] = { R_EAX, R_ECX, R_EDX, R_ESI, R_EDI };
+    store_regs(e);
+    e_alu_mr(e, w, X_ADD, CPU(eip), R10);
+    e_load(e, 4, RAX, CPU(eip));
+    e_store(e, 4, CPU(insn_eip), RAX);
+    e_store(e, 4, CPU(insn_esp), hreg[R_ESP]);
+    if (light) {
+        e_store(e, 4, CPU(jit_uncharged), R11);
+    } else {
+        e_alu_mr(e, 4, X_ADD, CPU(budget), R11);
+        e_alu_mr(e, 8, X_SUB, CPU(icount), R11);
+    }
+    e_mov_rr(e, 8, RDI, RBP);
+    e_mov_rr(e, 8, RSI, R9);
+    e_alu_ri(e, 8, X_SUB, RSP, 8);
+    e_pfx(e, 4, 0, 0, R9, 0); e_byte(e, 0xff);     /* call [r9 + exec] */
+    e_modrm_m(e, 2, M(R9, (int32_t)offsetof(struct insn, exec)));
+    e_alu_ri(e, 8, X_ADD, RSP, 8);
+    if (light) {
+        e_store_imm(e, 4, CPU(jit_uncharged), 0);
+        for (int r = 0; r < 5; r++) e_load(e, 4, hreg[clobbered[r]], M(RBP, OFF(reg) + 4 * clobbered[r]));
+    } else {
+        load_regs(e);
+        e_load(e, 4, SCR, CPU(budget));
+        e_alu_ri(e, 4, X_SUB, SCR, 1);
+        e_store(e, 4, CPU(budget), SCR);
+        e_alu_mi(e, 8, X_ADD, CPU(icount), 1);
+    }
+    e_ret(e);
+}
+
 void jit_backend_trampolines(struct emit *e, struct jit_trampolines *t)
 {
     static const int saved[6] = { RBX, RBP, R12, R13, R14, R15 };
@@ -982,32 +1021,13 @@ void jit_backend_trampolines(struct emit *e, struct jit_trampolines *t)
     for (int k = 5; k >= 0; k--) e_pop(e, saved[k]);
     e_ret(e);
 
-    /* called with r9 = the instruction, r10 = its EIP offset from EIP now,
-     * r11 = the instructions charged for but not run (this one included):
-     * runs its handler as the interpreter's loop would, returns with the
-     * guest registers reloaded and r9 = the budget left */
     for (int w = 4; w >= 2; w -= 2) {
-        if (w == 4) t->helper32 = e->p; else t->helper16 = e->p;
-        store_regs(e);
-        if (w == 4) e_alu_mr(e, 4, X_ADD, CPU(eip), R10);
-        else e_alu_mr(e, 2, X_ADD, CPU(eip), R10);
-        e_load(e, 4, RAX, CPU(eip));
-        e_store(e, 4, CPU(insn_eip), RAX);
-        e_store(e, 4, CPU(insn_esp), hreg[R_ESP]);
-        e_alu_mr(e, 4, X_ADD, CPU(budget), R11);
-        e_alu_mr(e, 8, X_SUB, CPU(icount), R11);
-        e_mov_rr(e, 8, RDI, RBP);
-        e_mov_rr(e, 8, RSI, R9);
-        e_alu_ri(e, 8, X_SUB, RSP, 8);
-        e_pfx(e, 4, 0, 0, R9, 0); e_byte(e, 0xff);     /* call [r9 + exec] */
-        e_modrm_m(e, 2, M(R9, (int32_t)offsetof(struct insn, exec)));
-        e_alu_ri(e, 8, X_ADD, RSP, 8);
-        load_regs(e);
-        e_load(e, 4, SCR, CPU(budget));
-        e_alu_ri(e, 4, X_SUB, SCR, 1);
-        e_store(e, 4, CPU(budget), SCR);
-        e_alu_mi(e, 8, X_ADD, CPU(icount), 1);
-        e_ret(e);
+        const uint8_t **full = w == 4 ? &t->helper32 : &t->helper16;
+        const uint8_t **light = w == 4 ? &t->light32 : &t->light16;
+        *full = e->p;
+        handler_trampoline(e, w, 0);
+        *light = e->p;
+        handler_trampoline(e, w, 1);
     }
 
     t->r15_to_mem = e->p;                           /* called: eflags = r15 (r9, r10 clobbered) */
@@ -1019,29 +1039,6 @@ void jit_backend_trampolines(struct emit *e, struct jit_trampolines *t)
     e_load(e, 4, R10, CPU(eip));
     e_store(e, 4, CPU(chain_eip), R10);
     e_jmp_to(e, t->exit_r15);
-
-    /* the light form: the same, without giving back and recharging the
-     * budget; only the registers a C call clobbers come back */
-    for (int w = 4; w >= 2; w -= 2) {
-        if (w == 4) t->light32 = e->p; else t->light16 = e->p;
-        store_regs(e);
-        if (w == 4) e_alu_mr(e, 4, X_ADD, CPU(eip), R10);
-        else e_alu_mr(e, 2, X_ADD, CPU(eip), R10);
-        e_load(e, 4, RAX, CPU(eip));
-        e_store(e, 4, CPU(insn_eip), RAX);
-        e_store(e, 4, CPU(insn_esp), hreg[R_ESP]);
-        e_store(e, 4, CPU(jit_uncharged), R11);
-        e_mov_rr(e, 8, RDI, RBP);
-        e_mov_rr(e, 8, RSI, R9);
-        e_alu_ri(e, 8, X_SUB, RSP, 8);
-        e_pfx(e, 4, 0, 0, R9, 0); e_byte(e, 0xff);     /* call [r9 + exec] */
-        e_modrm_m(e, 2, M(R9, (int32_t)offsetof(struct insn, exec)));
-        e_alu_ri(e, 8, X_ADD, RSP, 8);
-        e_store_imm(e, 4, CPU(jit_uncharged), 0);
-        static const int clobbered[5] = { R_EAX, R_ECX, R_EDX, R_ESI, R_EDI };
-        for (int r = 0; r < 5; r++) e_load(e, 4, hreg[clobbered[r]], M(RBP, OFF(reg) + 4 * clobbered[r]));
-        e_ret(e);
-    }
 
     t->materialise = e->p;                          /* called: keeps every register but the host flags */
     static const int volatile_regs[9] = { RAX, RCX, RDX, RSI, RDI, R8, R9, R10, R11 };
@@ -1139,12 +1136,11 @@ uint8_t *jit_backend_translate(struct emit *e, const struct ir *ir, const struct
     e_alu_mi(&b.e, 4, X_ADD, CPU(budget), (uint32_t)n);
     jmp_abs(&b.e, env->exit_r15);
     for (int s = 0; s < b.nstubs; s++) emit_stub(&b, &b.stubs[s]);
-    /* chain slots: 16 bytes each (the next block, and room) */
-    while ((uintptr_t)b.e.p & 15) e_byte(&b.e, 0xcc);
+    /* chain slots: the next block's pointer, 8 bytes each */
+    while ((uintptr_t)b.e.p & 7) e_byte(&b.e, 0xcc);
     for (int s = 0; s < b.nslots; s++) {
         for (int r = 0; r < b.nslot_refs[s]; r++)
-            e_patch(&b.e, b.slot_refs[s][r].ref, b.e.p + b.slot_refs[s][r].word);
-        e_u64(&b.e, 0);
+            e_patch(&b.e, b.slot_refs[s][r], b.e.p);
         e_u64(&b.e, 0);
     }
     *e = b.e;

@@ -51,8 +51,8 @@ struct jit_trampolines {
 void jit_backend_trampolines(struct emit *e, struct jit_trampolines *t);
 
 /* Emits b's code at e->p and returns its entry (chained blocks and the
- * dispatcher's trampoline jump there). Chain slots (16 bytes each: the next
- * block, and room) follow the code;
+ * dispatcher's trampoline jump there). Chain slots (8 bytes each: the next
+ * block) follow the code;
  * a slot's address reaches the dispatcher in cpu->chain_slot. On
  * e->overflow the caller retries in an emptied buffer; on e->bad the block
  * is left to the interpreter. */

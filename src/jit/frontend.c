@@ -59,6 +59,21 @@ static void addr(struct fb *f, int write, int size)
     if (write) u->flags |= U_WRITE;
 }
 
+/* The r/m operand: its register, or (memory) T0 loaded from an address
+ * checked for reading or, when the value is written back, for writing. */
+static int rm_operand(struct fb *f, const struct insn *i, int size, int write)
+{
+    if (!is_mem(i)) return i->rm;
+    addr(f, write, size);
+    emit(f, U_LOAD, size, V_T0, V_NONE)->flags |= write ? U_RMW : 0;
+    return V_T0;
+}
+/* Writes T0 back to the address rm_operand checked, when it loaded one. */
+static void write_back(struct fb *f, int size, int d)
+{
+    if (d == V_T0) emit(f, U_STORE, size, V_NONE, V_T0)->flags |= U_AFTER_RMW;
+}
+
 /* ---- moves ---- */
 
 static int l_mov_EG(struct fb *f, const struct insn *i)
@@ -164,20 +179,12 @@ static int alu(struct fb *f, const struct insn *i, int op, int d, int a, uint32_
     int sz = i->osz, test = op == U_TEST, cmp = op == X_CMP;
     if (high_byte(sz, d) && is_mem(i)) return -1;
     if (a >= 0 && a < 8 && high_byte(sz, a) && is_mem(i)) return -1;
-    if (dest_mem) {
-        addr(f, !(test || cmp), sz);
-        struct uop *l = emit(f, U_LOAD, sz, V_T0, V_NONE);
-        if (!(test || cmp)) l->flags |= U_RMW;
-        d = V_T0;
-    } else if (a == V_T0) {
-        addr(f, 0, sz);
-        emit(f, U_LOAD, sz, V_T0, V_NONE);
-    }
+    if (dest_mem) d = rm_operand(f, i, sz, !(test || cmp));
+    else if (a == V_T0) rm_operand(f, i, sz, 0);
     struct uop *u = a == V_IMM ? emit_imm(f, U_ALU, sz, d, imm & size_mask(sz)) : emit(f, U_ALU, sz, d, a);
     u->sub = (uint8_t)op;
     table_flags(f, u);
-    if (dest_mem && !(test || cmp))
-        emit(f, U_STORE, sz, V_NONE, V_T0)->flags |= U_AFTER_RMW;
+    if (!(test || cmp)) write_back(f, sz, d);
     return 0;
 }
 
@@ -208,16 +215,7 @@ static int l_test_AI(struct fb *f, const struct insn *i) { return alu(f, i, U_TE
 /* A one-operand read-modify-write on a register or memory. */
 static int unary(struct fb *f, const struct insn *i, int kind, int sub, int r)
 {
-    int d = r;
-    if (r < 0) {
-        if (is_mem(i)) {
-            addr(f, 1, i->osz);
-            emit(f, U_LOAD, i->osz, V_T0, V_NONE)->flags |= U_RMW;
-            d = V_T0;
-        } else {
-            d = i->rm;
-        }
-    }
+    int d = r >= 0 ? r : rm_operand(f, i, i->osz, 1);
     struct uop *u = emit(f, kind, i->osz, d, V_NONE);
     u->sub = (uint8_t)sub;
     table_flags(f, u);
@@ -225,8 +223,7 @@ static int unary(struct fb *f, const struct insn *i, int kind, int sub, int r)
         /* whatever the table says, INC/DEC keep CF and write the rest */
         u->fl_write = F_ARITH & ~F_CF;
     }
-    if (d == V_T0)
-        emit(f, U_STORE, i->osz, V_NONE, V_T0)->flags |= U_AFTER_RMW;
+    write_back(f, i->osz, d);
     return 0;
 }
 static int l_inc_r(struct fb *f, const struct insn *i) { return unary(f, i, U_INCDEC, 0, i->b1 & 7); }
@@ -240,12 +237,7 @@ static int l_neg_E(struct fb *f, const struct insn *i) { return unary(f, i, U_NE
 static int imul(struct fb *f, const struct insn *i, int with_imm)
 {
     if (i->osz == 1) return -1;
-    int src = i->rm;
-    if (is_mem(i)) {
-        addr(f, 0, i->osz);
-        emit(f, U_LOAD, i->osz, V_T0, V_NONE);
-        src = V_T0;
-    }
+    int src = rm_operand(f, i, i->osz, 0);
     struct uop *u;
     if (with_imm) {
         /* T1 = imm; reg = src * T1 */
@@ -293,17 +285,12 @@ static int shift(struct fb *f, const struct insn *i, int by_cl, unsigned cnt)
         if (is_mem(i)) addr(f, 0, sz);
         return 0;
     }
-    int d = i->rm;
-    if (is_mem(i)) {
-        addr(f, 1, sz);
-        emit(f, U_LOAD, sz, V_T0, V_NONE);
-        d = V_T0;
-    }
+    int d = rm_operand(f, i, sz, 1);
     struct uop *u = emit_imm(f, U_SHIFT, sz, d, cnt);
     u->sub = (uint8_t)op;
     u->a = by_cl ? R_ECX : V_IMM;
     u->fl_write = by_cl ? 0 : rotate ? F_CF | F_OF : F_ARITH;
-    if (d == V_T0) emit(f, U_STORE, sz, V_NONE, V_T0)->flags |= U_AFTER_RMW;
+    write_back(f, sz, d);
     return 0;
 }
 static int l_shift_E1(struct fb *f, const struct insn *i) { return shift(f, i, 0, 1); }
@@ -324,14 +311,10 @@ static int l_setcc(struct fb *f, const struct insn *i)
 
 static int l_cmovcc(struct fb *f, const struct insn *i)
 {
-    int cc = i->b1 & 15, src = i->rm;
+    int cc = i->b1 & 15;
     if (i->osz == 1) return -1;
-    if (is_mem(i)) {
-        /* the source is read whatever the condition (it may fault either way) */
-        addr(f, 0, i->osz);
-        emit(f, U_LOAD, i->osz, V_T0, V_NONE);
-        src = V_T0;
-    }
+    /* the source is read whatever the condition (it may fault either way) */
+    int src = rm_operand(f, i, i->osz, 0);
     struct uop *u = emit(f, U_CMOV, i->osz, i->reg, src);
     u->cc = (uint8_t)cc;
     u->fl_read = cc_flags(cc);
@@ -376,12 +359,7 @@ static int l_push_I(struct fb *f, const struct insn *i)
 static int l_push_E(struct fb *f, const struct insn *i)
 {
     int sz = i->osz;
-    int src = i->rm;
-    if (is_mem(i)) {
-        addr(f, 0, sz);
-        emit(f, U_LOAD, sz, V_T0, V_NONE);
-        src = V_T0;
-    }
+    int src = rm_operand(f, i, sz, 0);
     emit_imm(f, U_ADDR_SP, sz, V_NONE, (uint32_t)-sz)->flags |= U_WRITE;
     emit(f, U_STORE, sz, V_NONE, src);
     emit_imm(f, U_SPADJ, sz, V_NONE, (uint32_t)-sz);
@@ -413,17 +391,13 @@ static int l_leave(struct fb *f, const struct insn *i)
  * register offset into memory may reach outside the operand: the handler). */
 static int bt(struct fb *f, const struct insn *i, int kind, int off_reg)
 {
-    int sz = i->osz, d = i->rm;
-    if (is_mem(i)) {
-        if (off_reg >= 0) return -1;
-        addr(f, kind != 0, sz);
-        emit(f, U_LOAD, sz, V_T0, V_NONE);
-        d = V_T0;
-    }
+    int sz = i->osz;
+    if (is_mem(i) && off_reg >= 0) return -1;
+    int d = rm_operand(f, i, sz, kind != 0);
     struct uop *u = off_reg >= 0 ? emit(f, U_BT, sz, d, off_reg) : emit_imm(f, U_BT, sz, d, i->imm & (8u * (unsigned)sz - 1));
     u->sub = (uint8_t)kind;
     u->fl_write = F_CF;
-    if (d == V_T0 && kind) emit(f, U_STORE, sz, V_NONE, V_T0)->flags |= U_AFTER_RMW;
+    if (kind) write_back(f, sz, d);
     return 0;
 }
 static int l_bt_EG(struct fb *f, const struct insn *i) { return bt(f, i, 0, i->reg); }
@@ -436,13 +410,9 @@ static int l_btx_EI(struct fb *f, const struct insn *i) { return i->reg < 4 ? -1
  * stay with the handler. */
 static int muldiv(struct fb *f, const struct insn *i, int op)
 {
-    int sz = i->osz, a = i->rm;
+    int sz = i->osz;
     if (sz == 1) return -1;
-    if (is_mem(i)) {
-        addr(f, 0, sz);
-        emit(f, U_LOAD, sz, V_T0, V_NONE);
-        a = V_T0;
-    }
+    int a = rm_operand(f, i, sz, 0);
     struct uop *u = emit(f, U_MULDIV, sz, R_EAX, a);
     u->sub = (uint8_t)op;
     u->fl_write = op == 6 ? 0 : F_ARITH;
@@ -458,18 +428,13 @@ static int shxd(struct fb *f, const struct insn *i, int left, int by_cl)
         if (is_mem(i)) addr(f, 0, 4);
         return 0;
     }
-    int d = i->rm;
-    if (is_mem(i)) {
-        addr(f, 1, 4);
-        emit(f, U_LOAD, 4, V_T0, V_NONE);
-        d = V_T0;
-    }
+    int d = rm_operand(f, i, 4, 1);
     struct uop *u = emit_imm(f, U_SHXD, 4, d, cnt);
     u->a = (int8_t)i->reg;
     u->sub = (uint8_t)left;
     u->cc = (uint8_t)by_cl;
     u->fl_write = by_cl ? 0 : F_ARITH;
-    if (d == V_T0) emit(f, U_STORE, 4, V_NONE, V_T0)->flags |= U_AFTER_RMW;
+    write_back(f, 4, d);
     return 0;
 }
 static int l_shld_I(struct fb *f, const struct insn *i) { return shxd(f, i, 1, 0); }
@@ -480,13 +445,8 @@ static int l_shrd_CL(struct fb *f, const struct insn *i) { return shxd(f, i, 0, 
 /* BSF/BSR r, r/m at 16 or 32 bits */
 static int bitscan(struct fb *f, const struct insn *i, int rev)
 {
-    int a = i->rm;
     if (i->osz == 1) return -1;
-    if (is_mem(i)) {
-        addr(f, 0, i->osz);
-        emit(f, U_LOAD, i->osz, V_T0, V_NONE);
-        a = V_T0;
-    }
+    int a = rm_operand(f, i, i->osz, 0);
     struct uop *u = emit(f, U_BITSCAN, i->osz, i->reg, a);
     u->sub = (uint8_t)rev;
     u->fl_write = F_ARITH;

@@ -127,13 +127,6 @@ static inline void e_test_ri(struct emit *e, int w, int r, uint32_t v)
     e_modrm_rr(e, 0, r);
     if (w == 1) e_byte(e, (uint8_t)v); else if (w == 2) e_u16(e, (uint16_t)v); else e_u32(e, v);
 }
-static inline void e_test_mi(struct emit *e, int w, struct mem m, uint32_t v)
-{
-    e_pfx(e, w, 0, m.index == NOREG ? 0 : m.index, m.base == NOREG ? 0 : m.base, 0);
-    e_byte(e, w == 1 ? 0xf6 : 0xf7);
-    e_modrm_m(e, 0, m);
-    if (w == 1) e_byte(e, (uint8_t)v); else if (w == 2) e_u16(e, (uint16_t)v); else e_u32(e, v);
-}
 
 /* mov r, r / mov r, [m] / mov [m], r / mov [m], imm / mov r32, imm32 / mov r64, imm64 */
 static inline void e_mov_rr(struct emit *e, int w, int dst, int src) { e_op_rr(e, w, 0x88, src, dst); }
@@ -201,7 +194,6 @@ static inline void e_xchg_rr(struct emit *e, int w, int a, int b) { e_op_rr(e, w
 
 static inline void e_push(struct emit *e, int r) { e_pfx(e, 4, 0, 0, r, 0); e_byte(e, (uint8_t)(0x50 + (r & 7))); }
 static inline void e_pop(struct emit *e, int r) { e_pfx(e, 4, 0, 0, r, 0); e_byte(e, (uint8_t)(0x58 + (r & 7))); }
-static inline void e_pushfq(struct emit *e) { e_byte(e, 0x9c); }
 static inline void e_popfq(struct emit *e) { e_byte(e, 0x9d); }
 static inline void e_ret(struct emit *e) { e_byte(e, 0xc3); }
 static inline void e_call_r(struct emit *e, int r) { e_pfx(e, 4, 0, 0, r, 0); e_byte(e, 0xff); e_modrm_rr(e, 2, r); }
@@ -226,6 +218,4 @@ static inline void e_jmp_to(struct emit *e, const uint8_t *target) { uint8_t *a 
  * instruction for e_patch to point them at their target. */
 static inline uint8_t *e_load_rip(struct emit *e, int r) { e_pfx(e, 8, r, 0, 0, 0); e_byte(e, 0x8b); e_byte(e, (uint8_t)(0x05 | (r & 7) << 3)); e_u32(e, 0); return e->p; }
 static inline uint8_t *e_lea_rip(struct emit *e, int r) { e_pfx(e, 8, r, 0, 0, 0); e_byte(e, 0x8d); e_byte(e, (uint8_t)(0x05 | (r & 7) << 3)); e_u32(e, 0); return e->p; }
-/* cmp r32, [rip + disp32] */
-static inline uint8_t *e_cmp_rip(struct emit *e, int r) { e_pfx(e, 4, r, 0, 0, 0); e_byte(e, 0x3b); e_byte(e, (uint8_t)(0x05 | (r & 7) << 3)); e_u32(e, 0); return e->p; }
 #endif
